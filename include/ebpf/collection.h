@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Loading a spec into the kernel: a collection owns the maps and programs created
+ * from one spec. Programs and maps obtained from a collection are owned by it and
+ * live until ebpf_collection_close().
+ */
+#ifndef EBPF_COLLECTION_H
+#define EBPF_COLLECTION_H
+
+#include <ebpf/common.h>
+#include <ebpf/spec.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ebpf_collection;
+struct ebpf_prog;
+struct ebpf_map;
+
+struct ebpf_load_opts {
+	size_t sz;
+	/*
+	 * Load only these programs (NULL-terminated list of names), plus the maps
+	 * they reference. NULL: every program whose autoload is set.
+	 */
+	const char *const *programs;
+	/* Fail the whole load (and close everything) if any program fails. */
+	bool all_or_nothing;
+	/* bpffs directory for maps pinned by name (default "/sys/fs/bpf"). */
+	const char *pin_root;
+	/* Resolve kfuncs, ksyms and CO-RE against this BTF file instead of the running kernel's. */
+	const char *kernel_btf_path;
+	/* Verifier log level for the retry after a failure (0: default 1). */
+	uint32_t log_level;
+};
+
+/*
+ * Create the spec's maps and load its programs. A program that fails leaves the
+ * others loaded: its error is ebpf_prog_load_error(); the call returns 0 if at
+ * least the maps were created and `all_or_nothing` is false. The spec is not
+ * modified and may be loaded again.
+ */
+EBPF_API int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_opts *opts,
+				  struct ebpf_collection **out);
+/* Close every program, map and link the collection owns. NULL is accepted. */
+EBPF_API void ebpf_collection_close(struct ebpf_collection *coll);
+
+EBPF_API struct ebpf_prog *ebpf_collection_prog(const struct ebpf_collection *coll, const char *name);
+EBPF_API struct ebpf_map *ebpf_collection_map(const struct ebpf_collection *coll, const char *name);
+EBPF_API size_t ebpf_collection_prog_count(const struct ebpf_collection *coll);
+EBPF_API struct ebpf_prog *ebpf_collection_prog_at(const struct ebpf_collection *coll, size_t idx);
+EBPF_API size_t ebpf_collection_map_count(const struct ebpf_collection *coll);
+EBPF_API struct ebpf_map *ebpf_collection_map_at(const struct ebpf_collection *coll, size_t idx);
+
+/* ---------------------------------------------------------------- programs */
+
+EBPF_API const char *ebpf_prog_name(const struct ebpf_prog *prog);
+/* The program's spec (owned by the collection's copy of the spec). */
+EBPF_API const struct ebpf_prog_spec *ebpf_prog_spec_of(const struct ebpf_prog *prog);
+/* The program fd, or -1 if it was not loaded (then see ebpf_prog_load_error()). */
+EBPF_API int ebpf_prog_fd(const struct ebpf_prog *prog);
+/* 0 if loaded, else the negative errno of its failure; *msg (may be NULL) gets the one-line reason. */
+EBPF_API int ebpf_prog_load_error(const struct ebpf_prog *prog, const char **msg);
+/* The verifier log of a failed load ("" if none). */
+EBPF_API const char *ebpf_prog_verifier_log(const struct ebpf_prog *prog);
+
+struct ebpf_test_run_opts {
+	size_t sz;
+	const void *data_in;
+	uint32_t data_size_in;
+	void *data_out;
+	uint32_t data_size_out;		/* in: capacity; out: bytes written */
+	const void *ctx_in;
+	uint32_t ctx_size_in;
+	void *ctx_out;
+	uint32_t ctx_size_out;		/* in: capacity; out: bytes written */
+	uint32_t repeat;
+	uint32_t flags;
+	uint32_t cpu;
+	uint32_t retval;		/* out */
+	uint32_t duration_ns;		/* out: average per repetition */
+};
+/* Run the program once (or `repeat` times) with BPF_PROG_TEST_RUN. */
+EBPF_API int ebpf_prog_test_run(const struct ebpf_prog *prog, struct ebpf_test_run_opts *opts);
+
+/* -------------------------------------------------------------------- maps */
+
+EBPF_API const char *ebpf_map_name(const struct ebpf_map *map);
+EBPF_API int ebpf_map_fd(const struct ebpf_map *map);
+EBPF_API enum ebpf_map_type ebpf_map_type(const struct ebpf_map *map);
+EBPF_API uint32_t ebpf_map_key_size(const struct ebpf_map *map);
+/* Value size as the kernel sees it per element (per-CPU maps: one CPU's share). */
+EBPF_API uint32_t ebpf_map_value_size(const struct ebpf_map *map);
+EBPF_API uint32_t ebpf_map_max_entries(const struct ebpf_map *map);
+/* Bytes a lookup/update buffer needs: value_size, or round_up(value_size, 8) * possible CPUs for per-CPU maps. */
+EBPF_API size_t ebpf_map_value_buf_size(const struct ebpf_map *map);
+
+EBPF_API int ebpf_map_lookup(const struct ebpf_map *map, const void *key, void *value);
+EBPF_API int ebpf_map_update(const struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
+EBPF_API int ebpf_map_delete(const struct ebpf_map *map, const void *key);
+/* key NULL: first key. -ENOENT after the last. */
+EBPF_API int ebpf_map_next_key(const struct ebpf_map *map, const void *key, void *next_key);
+
+/* Number of possible CPUs (sizing per-CPU values and perf buffers). */
+EBPF_API int ebpf_num_possible_cpus(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

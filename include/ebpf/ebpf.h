@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * libebpf — a pure-C eBPF ELF loader. Include this one header for the whole API:
+ *
+ *   spec.h        parse an object into a spec (no syscalls)
+ *   collection.h  load a spec: maps, programs, BPF_PROG_TEST_RUN
+ *   link.h        attach programs (uprobe, tracepoint, xdp, ...) with cookies
+ *   ringbuf.h     ring buffer and perf buffer readers
+ *   btf.h         kernel and object BTF
+ *   uapi.h        kernel constants (EBPF_ prefixed, independent of linux/bpf.h)
+ *   common.h      errors (ebpf_errmsg), logging, options structs
+ */
+#ifndef EBPF_EBPF_H
+#define EBPF_EBPF_H
+
+#include <ebpf/common.h>
+#include <ebpf/uapi.h>
+#include <ebpf/spec.h>
+#include <ebpf/btf.h>
+#include <ebpf/collection.h>
+#include <ebpf/link.h>
+#include <ebpf/ringbuf.h>
+
+#endif

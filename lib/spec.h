@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal: the spec's data model, shared by the ELF reader (which fills it), the
+ * relocation engine (which reads it at load time) and the public accessors.
+ *
+ * Everything here is a self-contained copy: no pointer into the ELF file or the
+ * libelf handle survives parsing. Instructions are in host byte order unless
+ * spec->foreign_endian (then only inspection is allowed).
+ */
+#ifndef EB_SPEC_H
+#define EB_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ebpf/spec.h>
+
+#include "btf/btf.h"
+
+/* A relocation tag on one instruction of an executable section. */
+struct eb_reloc {
+	uint32_t insn;			/* instruction index within the section */
+	enum ebpf_reloc_kind kind;
+	/*
+	 * MAP, DATA:        index into spec->maps
+	 * CALL, FUNC_ADDR:  index into spec->funcs of the callee
+	 * KCONFIG:          index into spec->externs (also the map is spec->kconfig_map)
+	 * KSYM_VAR, KFUNC_CALL, KFUNC_ADDR: index into spec->externs
+	 */
+	uint32_t target;
+	/*
+	 * DATA:             byte offset into the map's value (symbol value + insn imm)
+	 * KCONFIG:          byte offset into the .kconfig map (extern offset + imm)
+	 * CALL, FUNC_ADDR:  instruction index of the callee within its section
+	 */
+	int64_t addend;
+	const char *sym;		/* symbol name, owned by the spec */
+};
+
+/* An executable ELF section (a program section or .text). */
+struct eb_text_sec {
+	char *name;
+	uint32_t elf_idx;		/* ELF section index */
+	struct ebpf_insn *insns;
+	uint32_t insn_cnt;
+	struct eb_reloc *relocs;	/* sorted by insn */
+	uint32_t reloc_cnt;
+	/* .BTF.ext records of this section (insn_off in instructions), or NULL. */
+	const struct eb_btf_ext_sec *func_info;
+	const struct eb_btf_ext_sec *line_info;
+	const struct eb_btf_ext_sec *core_relo;
+};
+
+/* A function symbol in an executable section: a program or a subprogram. */
+struct eb_func {
+	char *name;
+	uint32_t sec;			/* index into spec->secs */
+	uint32_t off;			/* first instruction within the section */
+	uint32_t cnt;			/* number of instructions */
+	bool global;			/* STB_GLOBAL (global subprograms are verified alone) */
+	int32_t prog;			/* index into spec->progs, or -1 for a subprogram */
+};
+
+struct ebpf_prog_spec {
+	struct ebpf_spec *spec;
+	char *name;
+	char *section;			/* without the '?' prefix */
+	char *attach_target;		/* what follows the section prefix; "" if none */
+	uint32_t func;			/* index into spec->funcs */
+	uint32_t reloc_first;		/* this program's relocations in its section's ... */
+	uint32_t reloc_cnt;		/* ... relocs[] (contiguous, sorted) */
+	enum ebpf_prog_type type;
+	enum ebpf_attach_type attach_type;
+	uint32_t flags;			/* EBPF_F_SLEEPABLE, EBPF_F_XDP_HAS_FRAGS */
+	bool autoload;
+};
+
+/* One variable of a global-data section. */
+struct eb_var {
+	char *name;
+	uint32_t offset;
+	uint32_t size;
+	uint32_t btf_type;
+	bool global;
+};
+
+struct eb_map_slot {
+	uint32_t index;
+	char *name;			/* program (prog array) or map (map-in-map) */
+};
+
+struct ebpf_map_spec {
+	struct ebpf_spec *spec;
+	char *name;			/* BTF/legacy: symbol; data: ".rodata", ".data.foo", ".kconfig" */
+	enum ebpf_map_origin origin;
+	enum ebpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;
+	uint32_t numa_node;
+	enum ebpf_pin_type pinning;
+	uint64_t map_extra;
+	uint32_t btf_key_type;		/* object BTF ids, 0 when unknown */
+	uint32_t btf_value_type;
+	uint32_t btf_datasec;		/* data maps: the DATASEC id, 0 if none */
+	struct ebpf_map_spec *inner;	/* map-in-map template (owned), or NULL */
+	uint32_t elf_sec;		/* data maps: ELF section index */
+	bool readonly;			/* .rodata* and .kconfig: frozen, BPF_F_RDONLY_PROG */
+	uint8_t *data;			/* data maps: initial value (value_size bytes); NULL for .bss */
+	struct eb_map_slot *slots;
+	uint32_t slot_cnt;
+	struct eb_var *vars;
+	uint32_t var_cnt;
+};
+
+/* Typing of a .kconfig extern, decided from its BTF type. */
+enum eb_kcfg_type {
+	EB_KCFG_UNKNOWN = 0,
+	EB_KCFG_BOOL,		/* bool: y/n */
+	EB_KCFG_TRISTATE,	/* enum libbpf_tristate: y/n/m */
+	EB_KCFG_CHAR,		/* char: y/n/m as characters */
+	EB_KCFG_INT,		/* integer of `size` bytes, is_signed */
+	EB_KCFG_CHAR_ARR,	/* char[N]: a string value */
+};
+
+struct eb_extern {
+	char *name;
+	enum ebpf_extern_kind kind;
+	bool weak;
+	uint32_t btf_id;		/* object BTF: VAR or FUNC */
+	uint32_t btf_type;		/* VAR's type / FUNC's FUNC_PROTO (0 for typeless) */
+	/* kconfig only */
+	uint32_t size;
+	uint32_t offset;		/* in the .kconfig map value */
+	enum eb_kcfg_type kcfg_type;
+	bool is_signed;
+};
+
+struct ebpf_spec {
+	char *name;
+	char *license;
+	uint32_t kern_version;
+	bool foreign_endian;
+
+	struct eb_text_sec *secs;
+	uint32_t sec_cnt;
+	struct eb_func *funcs;
+	uint32_t func_cnt;
+	struct ebpf_prog_spec **progs;
+	uint32_t prog_cnt;
+	struct ebpf_map_spec **maps;
+	uint32_t map_cnt;
+	struct eb_extern *externs;
+	uint32_t extern_cnt;
+	int32_t kconfig_map;		/* index into maps of .kconfig, or -1 */
+
+	struct ebpf_btf *btf;		/* object .BTF (owned reference), or NULL */
+	struct eb_btf_ext *btf_ext;	/* object .BTF.ext, or NULL */
+};
+
+/* The function a program is. */
+static inline const struct eb_func *eb_prog_func(const struct ebpf_prog_spec *p)
+{
+	return &p->spec->funcs[p->func];
+}
+
+/* Section name rules: see lib/section_def.c. */
+struct eb_sec_def {
+	const char *prefix;		/* e.g. "kprobe", "tp", "xdp.frags/devmap" */
+	enum ebpf_prog_type type;
+	enum ebpf_attach_type attach_type;	/* EBPF_ATTACH_TYPE_NONE if none */
+	uint32_t flags;			/* EB_SEC_* */
+};
+
+enum {
+	EB_SEC_EXACT = 1u << 0,		/* the name must equal prefix */
+	EB_SEC_SLASH = 1u << 1,		/* prefix, or prefix + "/" + target */
+	EB_SEC_PLUS = 1u << 2,		/* prefix, or prefix + "/" + optional target (libbpf "+") */
+	EB_SEC_SLEEPABLE = 1u << 3,	/* program loads with EBPF_F_SLEEPABLE */
+	EB_SEC_XDP_FRAGS = 1u << 4,	/* program loads with EBPF_F_XDP_HAS_FRAGS */
+	EB_SEC_ATTACH_BTF = 1u << 5,	/* needs attach_btf_id (tracing, lsm, iter) */
+	EB_SEC_EXP_ATTACH = 1u << 6,	/* attach type must be passed as expected_attach_type */
+};
+
+/*
+ * Find the rule for a section name (without '?'). *target receives what follows
+ * the prefix and its '/' separator ("" if none). NULL if no rule matches.
+ */
+const struct eb_sec_def *eb_sec_def_find(const char *sec_name, const char **target);
+
+/* Names of program/map/attach types for messages ("kprobe", "hash", ...); "unknown" if out of range. */
+const char *eb_prog_type_name(enum ebpf_prog_type type);
+const char *eb_map_type_name(enum ebpf_map_type type);
+const char *eb_attach_type_name(enum ebpf_attach_type type);
+
+#endif

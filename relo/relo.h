@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal: the relocation engine. A pure step: given a spec's tagged
+ * instructions and a view of a kernel (kernel BTF, kallsyms, kconfig) plus the
+ * fds of the maps already created, produce each program's final instructions,
+ * its fd_array needs and its BTF info. No bpf(2) calls happen here, so all of it
+ * is unit-testable and can be run offline against another kernel's BTF.
+ *
+ * Flow at load time:
+ *   eb_relo_resolve_externs()   once per load: every kconfig/ksym/kfunc extern
+ *   eb_relo_fill_kconfig()      the .kconfig map's initial value
+ *   (maps are created by the caller)
+ *   eb_relo_program()           per program: link subprograms, patch, CO-RE
+ */
+#ifndef EB_RELO_H
+#define EB_RELO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "btf/btf.h"
+#include "lib/spec.h"
+
+/* ---------------------------------------------------------------- kallsyms */
+
+struct eb_kallsyms;
+
+/* /proc/kallsyms, read once per process and shared (thread-safe). */
+int eb_kallsyms_get(struct eb_kallsyms **out);
+/* Parse kallsyms-format text (tests, offline use). The text is copied. */
+int eb_kallsyms_parse(const char *text, size_t len, struct eb_kallsyms **out);
+void eb_kallsyms_put(struct eb_kallsyms *ks);
+/*
+ * Address of `name`. -ENOENT: absent; -ENOTUNIQ: several different addresses
+ * (message names them); -EPERM: all addresses read as zero (kptr_restrict).
+ * Each error sets errmsg.
+ */
+int eb_kallsyms_lookup(const struct eb_kallsyms *ks, const char *name, uint64_t *addr);
+
+/* ----------------------------------------------------------------- kconfig */
+
+struct eb_kconfig;
+
+/* The running kernel's config: /proc/config.gz, else /boot/config-$(uname -r). */
+int eb_kconfig_load(struct eb_kconfig **out);
+/* Parse config text ("CONFIG_FOO=y" lines); copied. */
+int eb_kconfig_parse(const char *text, size_t len, struct eb_kconfig **out);
+void eb_kconfig_free(struct eb_kconfig *kc);
+/* The raw value of CONFIG_<name> ("y", "m", "42", "\"str\""), or NULL if unset. */
+const char *eb_kconfig_get(const struct eb_kconfig *kc, const char *name);
+
+/* ----------------------------------------------------------- kernel view */
+
+struct eb_relo_env {
+	struct ebpf_btf *kbtf;		/* target kernel BTF (vmlinux); NULL: none */
+	const struct eb_kallsyms *ksyms;	/* NULL: typeless ksyms unresolvable */
+	const struct eb_kconfig *kconfig;	/* NULL: only the LINUX_* built-ins */
+	uint32_t kernel_version;	/* LINUX_KERNEL_VERSION (KERNEL_VERSION(a,b,c)) */
+	bool has_bpf_cookie;		/* LINUX_HAS_BPF_COOKIE */
+	bool has_syscall_wrapper;	/* LINUX_HAS_SYSCALL_WRAPPER */
+	bool allow_module_btf;		/* look in module BTF when vmlinux lacks a name */
+};
+
+/* How one extern resolved for this load. */
+struct eb_extern_res {
+	bool found;			/* false: absent (weak: zero; strong: error when used) */
+	struct ebpf_btf *btf;		/* kfunc / typed ksym: kernel BTF it is in (reference) */
+	const char *module;		/* NULL for vmlinux */
+	uint32_t btf_id;		/* id in that BTF (FUNC or VAR) */
+	uint64_t addr;			/* typeless ksym: kallsyms address */
+	int err;			/* why not found (negative errno), 0 if found */
+	char *msg;			/* ... and the one-line reason, e.g. "not found in kernel BTF" */
+};
+
+int eb_relo_resolve_externs(const struct ebpf_spec *spec, const struct eb_relo_env *env,
+			    struct eb_extern_res **out);
+void eb_relo_externs_free(struct eb_extern_res *res, uint32_t cnt);
+
+/* Write the .kconfig map's value (spec->maps[spec->kconfig_map]->value_size bytes). */
+int eb_relo_fill_kconfig(const struct ebpf_spec *spec, const struct eb_relo_env *env, void *value,
+			 size_t size);
+
+/* ----------------------------------------------------------- per program */
+
+/* Something the verifier may trip over, remembered to explain its error. */
+struct eb_relo_note {
+	uint32_t insn;			/* instruction index in the final program */
+	char *what;			/* e.g. "weak kfunc 'bpf_foo' is missing in this kernel" */
+};
+
+struct eb_relo_prog {
+	struct ebpf_insn *insns;
+	uint32_t insn_cnt;
+	/* .BTF.ext records rebased onto the final instruction array (insn_off in insns). */
+	struct eb_func_info *func_info;
+	uint32_t func_info_cnt;
+	struct eb_line_info *line_info;
+	uint32_t line_info_cnt;
+	/*
+	 * fd_array slots the kfunc calls refer to by `off`: slot 0 is reserved
+	 * (vmlinux); slot i > 0 holds the module BTF fd_btfs[i - 1]. The loader puts
+	 * each module BTF's fd there.
+	 */
+	struct ebpf_btf **fd_btfs;
+	const char **fd_modules;
+	uint32_t fd_btf_cnt;
+	struct eb_relo_note *notes;
+	uint32_t note_cnt;
+};
+
+/*
+ * Relocate one program: append its reachable subprograms (each once), patch
+ * calls and function pointers, maps (map_fds[i] is the fd of spec->maps[i], -1 if
+ * not created), data, kconfig, ksyms and kfuncs from `res`, then apply CO-RE
+ * against env->kbtf. Errors name program and symbol; out is left empty.
+ */
+int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+		    const struct eb_relo_env *env, const struct eb_extern_res *res,
+		    const int *map_fds, struct eb_relo_prog *out);
+void eb_relo_prog_free(struct eb_relo_prog *out);
+
+#endif

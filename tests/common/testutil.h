@@ -1,0 +1,46 @@
+/* Helpers shared by the test suites. */
+#ifndef EB_TESTUTIL_H
+#define EB_TESTUTIL_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <ebpf/ebpf.h>
+
+/* Path of a compiled testdata object, e.g. testobj("maps") -> build/testdata/maps.bpf.o */
+const char *testobj(const char *name);
+/* Path of a testdata source file. */
+const char *testsrc(const char *name);
+
+/* Whether this process can load BPF programs (CAP_BPF + a working bpf(2)). */
+bool test_have_bpf(void);
+/* Record and print a visible skip ("SKIP suite/test: reason"). */
+void test_skip(const char *test, const char *reason);
+/* Print the number of skipped tests at the end of a run (called by the runner). */
+void test_report_skips(const char *kind);
+
+/* Skip the current test (visibly) unless BPF is usable. */
+#define REQUIRE_BPF()                                                              \
+	do {                                                                       \
+		if (!test_have_bpf()) {                                            \
+			test_skip(__func__, "needs CAP_BPF/root and bpf(2)");      \
+			return;                                                    \
+		}                                                                  \
+	} while (0)
+
+/* Assert that the last libebpf error message contains `needle`. */
+#define ck_assert_errmsg_has(needle)                                               \
+	ck_assert_msg(strstr(ebpf_errmsg(), (needle)) != NULL,                     \
+		      "errmsg \"%s\" does not contain \"%s\"", ebpf_errmsg(), (needle))
+
+/* Read a whole file into a malloc'd buffer (test helper; aborts the test on failure). */
+void *test_read_file(const char *path, size_t *size);
+
+/* Count this process's open fds (for leak checks). */
+int test_count_fds(void);
+
+/* A Check test case with a generous timeout (valgrind is slow). */
+TCase *test_tcase(const char *name);
+
+#endif
