@@ -99,7 +99,9 @@ struct eb_relo_prog {
 	/*
 	 * fd_array slots the kfunc calls refer to by `off`: slot 0 is reserved
 	 * (vmlinux); slot i > 0 holds the module BTF fd_btfs[i - 1]. The loader puts
-	 * each module BTF's fd there.
+	 * each module BTF's fd there. A BPF_PSEUDO_BTF_ID ld_imm64 (typed ksym,
+	 * kfunc address) in a module carries the same slot number in insn[1].imm:
+	 * the loader replaces it with that module BTF's fd (0 stays 0 = vmlinux).
 	 */
 	struct ebpf_btf **fd_btfs;
 	const char **fd_modules;
@@ -118,5 +120,14 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 		    const struct eb_relo_env *env, const struct eb_extern_res *res,
 		    const int *map_fds, struct eb_relo_prog *out);
 void eb_relo_prog_free(struct eb_relo_prog *out);
+
+/*
+ * Append a note about final instruction `insn` to `out` (used by the relocation
+ * engine and CO-RE). The text is formatted and copied. 0 or -ENOMEM.
+ */
+int eb_relo_add_note(struct eb_relo_prog *out, uint32_t insn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The note for final instruction `insn`, or NULL (for explaining verifier errors). */
+const char *eb_relo_note_at(const struct eb_relo_prog *prog, uint32_t insn);
 
 #endif
