@@ -130,9 +130,13 @@ TEST_CFLAGS  := -std=c11 -D_GNU_SOURCE -Iinclude -I. -Itests/common -pthread $(W
                 -DBUILD_DIR='"$(abspath $(BUILD))"'
 TEST_COMMON_SRCS := $(sort $(wildcard tests/common/*.c))
 
+# The unit suite replays fuzz regressions through the harness bodies.
+unit_EXTRA :=
+
 define test_suite
 $(1)_SRCS := $$(sort $$(wildcard tests/$(1)/*.c))
-$(1)_OBJS := $$($(1)_SRCS:%.c=$(BUILD)/%.o) $$(TEST_COMMON_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/tests/$(1)_main.o
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRCS) $$($(1)_EXTRA) $$(TEST_COMMON_SRCS)) \
+              $(BUILD)/tests/$(1)_main.o
 $(BUILD)/tests/$(1)_suites.h: $$($(1)_SRCS) Makefile
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)( for f in $$(notdir $$(basename $$($(1)_SRCS))); do echo "SUITE($$$$f)"; done ) > $$@.tmp
@@ -164,12 +168,38 @@ check: deps all tests
 	$(Q)$(BUILD)/unit_tests
 	@echo "== kernel suite"
 	$(Q)$(BUILD)/kernel_tests
-	@if [ -x tests/run-extra.sh ]; then echo "== extra checks"; BUILD=$(BUILD) tests/run-extra.sh; fi
+	@echo "== packaging: install, pkg-config consumers, vendoring, exports"
+	$(Q)BUILD=$(BUILD) tests/packaging.sh
 ifneq ($(SANITIZE),1)
 	@echo "== unit suite under valgrind"
 	$(Q)CK_FORK=no $(VALGRIND) $(BUILD)/unit_tests
 endif
 	@echo "== make check: all passed"
+
+# ---------------------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (clang): the library is compiled with coverage + ASan + UBSan.
+# `make fuzz FUZZ_SECONDS=N` runs every harness N seconds on a corpus seeded from
+# the compiled testdata objects; `make check` runs a short smoke of each.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := elf btf btf_ext relo
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -I. -Itests/fuzz $(DEP_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o) $(BUILD)/fuzzobj/tests/fuzz/fuzz_targets.o
+
+$(BUILD)/fuzzobj/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_LIB_OBJS) -o $@ $(DEP_LIBS) -pthread
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+fuzz: fuzz-build testdata
+	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 # ---------------------------------------------------------------------------- deps
 deps:
@@ -211,6 +241,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check tests testdata deps demo bench install uninstall clean
+.PHONY: all check tests testdata deps demo bench install uninstall clean fuzz fuzz-build
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,183 @@
+/*
+ * The bodies of the fuzz targets. They exercise parsing and the pure load-time
+ * steps; none of them makes a syscall (the relocation target's kernel BTF is a
+ * file read once). Anything the library returns is fine — only crashes, leaks
+ * and sanitizer reports are findings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ebpf/ebpf.h>
+
+#include "btf/btf.h"
+#include "lib/spec.h"
+#include "relo/relo.h"
+#include "fuzz_common.h"
+
+static void walk_spec(const struct ebpf_spec *spec)
+{
+	struct ebpf_extern_info ext;
+	struct ebpf_var_info var;
+	struct ebpf_map_slot slot;
+	struct ebpf_reloc rel;
+	size_t i, j, n;
+
+	for (i = 0; i < ebpf_spec_prog_count(spec); i++) {
+		struct ebpf_prog_spec *p = ebpf_spec_prog(spec, i);
+
+		(void)ebpf_prog_spec_insns(p, &n);
+		for (j = 0; j < ebpf_prog_spec_reloc_count(p); j++)
+			(void)ebpf_prog_spec_reloc(p, j, &rel);
+		(void)ebpf_spec_prog_by_name(spec, ebpf_prog_spec_name(p));
+	}
+	for (i = 0; i < ebpf_spec_map_count(spec); i++) {
+		struct ebpf_map_spec *m = ebpf_spec_map(spec, i);
+
+		for (j = 0; j < ebpf_map_spec_var_count(m); j++)
+			(void)ebpf_map_spec_var(m, j, &var);
+		for (j = 0; j < ebpf_map_spec_slot_count(m); j++)
+			(void)ebpf_map_spec_slot(m, j, &slot);
+		(void)ebpf_map_spec_initial_value(m, &n);
+	}
+	for (i = 0; i < ebpf_spec_extern_count(spec); i++)
+		(void)ebpf_spec_extern(spec, i, &ext);
+}
+
+int eb_fuzz_elf(const uint8_t *data, size_t size)
+{
+	struct ebpf_spec *spec = NULL;
+
+	if (ebpf_spec_open_mem(data, size, NULL, &spec) == 0)
+		walk_spec(spec);
+	ebpf_spec_free(spec);
+	return 0;
+}
+
+static void walk_btf(const struct ebpf_btf *btf)
+{
+	uint32_t ids[4], id, cnt = eb_btf_type_cnt(btf);
+	char buf[256];
+
+	for (id = eb_btf_start_id(btf); id < cnt; id++) {
+		const struct btf_type *t = eb_btf_type(btf, id);
+		const char *name;
+
+		if (!t)
+			continue;
+		name = eb_btf_name(btf, t);
+		(void)eb_btf_type_size(btf, id);
+		(void)eb_btf_skip_mods_typedefs(btf, id, NULL);
+		(void)eb_btf_type_str(btf, id, buf, sizeof(buf));
+		(void)eb_btf_types_compat(btf, id, btf, id);
+		if (name && *name) {
+			(void)eb_btf_find(btf, name, btf_kind(t));
+			(void)eb_btf_find_essential(btf, name, btf_kind(t), ids, 4);
+		}
+	}
+}
+
+int eb_fuzz_btf(const uint8_t *data, size_t size)
+{
+	struct ebpf_btf *btf = NULL;
+
+	if (eb_btf_parse(data, size, NULL, EB_BTF_COPY, &btf) == 0)
+		walk_btf(btf);
+	eb_btf_put(btf);
+	return 0;
+}
+
+int eb_fuzz_btf_ext(const uint8_t *data, size_t size)
+{
+	struct ebpf_btf *btf = NULL;
+	struct eb_btf_ext *ext = NULL;
+	uint32_t btf_len;
+
+	if (size < 4)
+		return 0;
+	memcpy(&btf_len, data, 4);
+	data += 4;
+	size -= 4;
+	if (btf_len > size)
+		return 0;
+	if (eb_btf_parse(data, btf_len, NULL, EB_BTF_COPY, &btf) == 0 &&
+	    eb_btf_ext_parse(data + btf_len, size - btf_len, false, btf, &ext) == 0) {
+		for (uint32_t i = 0; i < ext->func_info_cnt; i++)
+			(void)eb_btf_ext_find(ext->func_info, ext->func_info_cnt, ext->func_info[i].sec_name);
+	}
+	eb_btf_ext_free(ext);
+	eb_btf_put(btf);
+	return 0;
+}
+
+static struct ebpf_btf *relo_kbtf;
+static struct eb_kallsyms *relo_ksyms;
+static struct eb_kconfig *relo_kconfig;
+
+void eb_fuzz_relo_init(void)
+{
+	static const char ksyms[] =
+		"ffffffff81000000 T _stext\nffffffff81001000 T bpf_task_from_pid\n"
+		"ffffffff81002000 t dup_name\nffffffff81003000 t dup_name\n";
+	static const char kcfg[] = "CONFIG_BPF=y\nCONFIG_HZ=250\nCONFIG_MODULES=m\nCONFIG_LOCALVERSION=\"-x\"\n";
+	const char *path = getenv("EBPF_FUZZ_KBTF");
+
+	if (eb_btf_load_file(path ? path : "/sys/kernel/btf/vmlinux", NULL, &relo_kbtf))
+		relo_kbtf = NULL; /* fuzz without kernel BTF: every ksym is missing */
+	if (eb_kallsyms_parse(ksyms, sizeof(ksyms) - 1, &relo_ksyms))
+		relo_ksyms = NULL;
+	if (eb_kconfig_parse(kcfg, sizeof(kcfg) - 1, &relo_kconfig))
+		relo_kconfig = NULL;
+}
+
+void eb_fuzz_relo_fini(void)
+{
+	eb_btf_put(relo_kbtf);
+	eb_kallsyms_put(relo_ksyms);
+	eb_kconfig_free(relo_kconfig);
+	relo_kbtf = NULL;
+	relo_ksyms = NULL;
+	relo_kconfig = NULL;
+}
+
+int eb_fuzz_relo(const uint8_t *data, size_t size)
+{
+	struct eb_relo_env env = {
+		.kbtf = relo_kbtf, .ksyms = relo_ksyms, .kconfig = relo_kconfig,
+		.kernel_version = (6 << 16) | (18 << 8), .has_bpf_cookie = true,
+	};
+	struct eb_extern_res *res = NULL;
+	struct ebpf_spec *spec = NULL;
+	int *fds = NULL;
+	uint32_t i;
+
+	if (ebpf_spec_open_mem(data, size, NULL, &spec) || spec->foreign_endian)
+		goto out;
+	fds = calloc(spec->map_cnt + 1, sizeof(*fds));
+	if (!fds)
+		goto out;
+	for (i = 0; i < spec->map_cnt; i++)
+		fds[i] = 100 + (int)i; /* never used as fds: relocation only writes them */
+	if (eb_relo_resolve_externs(spec, &env, &res))
+		goto out;
+	if (spec->kconfig_map >= 0) {
+		const struct ebpf_map_spec *kc = spec->maps[spec->kconfig_map];
+		void *buf = calloc(1, kc->value_size + 1);
+
+		if (buf)
+			(void)eb_relo_fill_kconfig(spec, &env, buf, kc->value_size);
+		free(buf);
+	}
+	for (i = 0; i < spec->prog_cnt; i++) {
+		struct eb_relo_prog out = { 0 };
+
+		if (eb_relo_program(spec, spec->progs[i], &env, res, fds, &out) == 0)
+			eb_relo_prog_free(&out);
+	}
+out:
+	if (res)
+		eb_relo_externs_free(res, spec->extern_cnt);
+	free(fds);
+	ebpf_spec_free(spec);
+	return 0;
+}
