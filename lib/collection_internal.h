@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal: what a loaded collection, program and map are made of. Shared by the
+ * kernel layer (lib/collection.c, lib/prog_load.c, lib/map*.c), links
+ * (lib/link_*.c) and the event readers (lib/ringbuf*.c, lib/perfbuf*.c).
+ *
+ * Lifetimes: a collection owns its programs and maps (arrays inside it, so
+ * pointers to them are stable until ebpf_collection_close()). Everything a prog
+ * or map needs after load (names, section, attach target, relocated image) is
+ * copied into it, so only ebpf_prog_spec_of() refers back to the user's spec.
+ */
+#ifndef EB_COLLECTION_INTERNAL_H
+#define EB_COLLECTION_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ebpf/collection.h>
+
+#include "lib/spec.h"
+#include "relo/relo.h"
+
+/*
+ * A program's final instruction image: what PROG_LOAD receives. All arrays are
+ * eb_malloc'd and owned by whoever holds the image.
+ */
+struct eb_prog_image {
+	struct ebpf_insn *insns;
+	uint32_t insn_cnt;
+	struct eb_func_info *func_info;		/* NULL/0: load without func_info */
+	uint32_t func_info_cnt;
+	struct eb_line_info *line_info;		/* NULL/0: load without line_info */
+	uint32_t line_info_cnt;
+};
+
+struct ebpf_prog {
+	struct ebpf_collection *coll;
+	const struct ebpf_prog_spec *spec;	/* the user's spec: valid while it lives */
+	char *name;
+	char *section;				/* without '?' */
+	char *attach_target;			/* "" if none */
+	enum ebpf_prog_type type;
+	enum ebpf_attach_type attach_type;	/* EBPF_ATTACH_TYPE_NONE if none */
+	uint32_t prog_flags;			/* EBPF_F_SLEEPABLE, EBPF_F_XDP_HAS_FRAGS */
+	uint32_t attach_btf_id;			/* kernel BTF id of the attach target, 0 if none */
+
+	int fd;					/* -1 if not loaded */
+	bool selected;				/* chosen for this load */
+	int load_err;				/* 0 or negative errno */
+	char *load_msg;				/* one-line reason, NULL if loaded */
+	char *log;				/* verifier log of the failure, NULL if none */
+
+	/*
+	 * The relocation output, kept after load so a private copy can be loaded
+	 * with rewritten instructions (cookie emulation): see eb_prog_load_copy().
+	 * relocated is false if relocation failed or the program was not selected.
+	 */
+	struct eb_relo_prog relo;
+	bool relocated;
+};
+
+struct ebpf_map {
+	struct ebpf_collection *coll;
+	const struct ebpf_map_spec *spec;	/* the user's spec: valid while it lives */
+	char *name;
+	enum ebpf_map_type type;
+	uint32_t key_size;
+	uint32_t value_size;			/* per element (per-CPU maps: one CPU's share) */
+	uint32_t max_entries;
+	uint32_t flags;				/* map_flags as created */
+	int fd;					/* -1 if not created (not referenced by any chosen program) */
+	bool pinned;				/* pinned, or reused from an existing pin */
+	char *pin_path;				/* NULL if not pinned */
+	bool frozen;				/* .rodata/.kconfig: frozen after initial value */
+};
+
+struct ebpf_collection {
+	const struct ebpf_spec *spec;		/* the user's spec: valid while it lives */
+	struct ebpf_prog *progs;		/* spec->prog_cnt entries, in spec order */
+	uint32_t prog_cnt;
+	struct ebpf_map *maps;			/* spec->map_cnt entries, in spec order */
+	uint32_t map_cnt;
+	int btf_fd;				/* the object's sanitized BTF in the kernel, -1 if none */
+	char *license;
+	uint32_t kern_version;
+	uint32_t log_level;			/* for failure retries (>= 1) */
+	/* Kernel view used for relocation; kbtf is a reference (put on close). */
+	struct eb_relo_env env;
+	struct eb_kallsyms *ksyms;
+	struct eb_kconfig *kconfig;
+	struct eb_extern_res *externs;		/* spec->extern_cnt entries */
+};
+
+/* ------------------------------------------------------------ for links */
+
+/*
+ * Load a PRIVATE copy of an already relocated program (cookie emulation):
+ * `rewrite` receives a deep copy of the program's final image and may edit or
+ * replace its arrays (eb_realloc/eb_free on them is allowed: the image owns
+ * them). The copy is loaded with the same type, attach type, attach BTF id,
+ * flags, license, object BTF and fd_array as the original. A rewrite that
+ * inserts instructions must keep func_info/line_info consistent or drop them
+ * (set the counts to 0).
+ *
+ * On success *out_fd is a new prog fd owned by the caller. Errors: -ENOENT if
+ * the program was never relocated (not selected, or relocation failed), the
+ * rewrite's error, or the load error with the usual explained one-line message.
+ */
+typedef int (*eb_prog_rewrite_fn)(struct eb_prog_image *img, void *ctx);
+int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, void *ctx,
+		      int *out_fd);
+
+/* ---------------------------------------- kernel layer, between its files */
+
+/* Deep copy / free of an image. */
+int eb_prog_image_from_relo(const struct eb_relo_prog *relo, struct eb_prog_image *img);
+void eb_prog_image_free(struct eb_prog_image *img);
+
+/*
+ * Load `img` as `prog` (PROG_LOAD without a log, then the verifier-log retry
+ * and explanation on failure). On failure the thread's message is the one-line
+ * explanation; *log_out (if not NULL) receives the eb_malloc'd verifier log or
+ * NULL. Returns the fd or a negative errno.
+ */
+int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image *img,
+		       char **log_out);
+
+/* Create (or reuse from its pin) one map of the collection; sets map->fd. */
+int eb_map_create(struct ebpf_collection *coll, struct ebpf_map *map, const char *pin_root);
+/* Write a map's initial contents (data sections) and freeze read-only ones. */
+int eb_map_init_data(struct ebpf_map *map, const void *value);
+/* Fill prog-array and map-in-map slots once programs are loaded. */
+int eb_map_fill_slots(struct ebpf_collection *coll, struct ebpf_map *map);
+
+#endif
