@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Names of kernel constants, for tools and messages: the strings libebpf itself
+ * uses in its errors ("kprobe", "ringbuf", "trace_uprobe_multi"), so what a tool
+ * prints matches what the library says.
+ */
+#ifndef EBPF_NAMES_H
+#define EBPF_NAMES_H
+
+#include <ebpf/common.h>
+#include <ebpf/uapi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The name of a program type, map type or attach type ("socket_filter", "hash",
+ * "none" for EBPF_ATTACH_TYPE_NONE). Never NULL: "unknown" for values out of range.
+ * The strings are static.
+ */
+EBPF_API const char *ebpf_prog_type_name(enum ebpf_prog_type type);
+EBPF_API const char *ebpf_map_type_name(enum ebpf_map_type type);
+EBPF_API const char *ebpf_attach_type_name(enum ebpf_attach_type type);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
