@@ -97,6 +97,9 @@ struct btf_var_secinfo { uint32_t type; uint32_t offset; uint32_t size; };
 struct btf_decl_tag { int32_t component_idx; };
 enum { BTF_FUNC_STATIC = 0, BTF_FUNC_GLOBAL = 1, BTF_FUNC_EXTERN = 2 };
 
+/* "STRUCT", "FUNC_PROTO", ...: a kind's name for messages ("unknown" if out of range). */
+const char *eb_btf_kind_name(unsigned kind);
+
 /* The records that follow a btf_type, by kind. */
 static inline const void *btf_type_extra(const struct btf_type *t) { return t + 1; }
 static inline const struct btf_member *btf_members(const struct btf_type *t) { return (const void *)(t + 1); }

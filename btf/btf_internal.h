@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal to btf/: the layout of struct ebpf_btf. Other folders use btf/btf.h only.
+ */
+#ifndef EB_BTF_INTERNAL_H
+#define EB_BTF_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "btf/btf.h"
+
+struct eb_btf_index;
+
+struct ebpf_btf {
+	atomic_uint refcnt;
+	/* The whole blob in host byte order; one of owned/map (or neither: borrowed). */
+	const uint8_t *raw;
+	size_t raw_size;
+	void *owned;		/* eb_malloc'd copy we free */
+	void *map;		/* mmap'd file we munmap */
+	size_t map_size;
+
+	uint32_t hdr_len;
+	const uint8_t *types;	/* type section */
+	uint32_t types_len;
+	const char *strs;	/* string section (this BTF's own strings) */
+	uint32_t strs_len;
+
+	/* Offsets into `types` of this BTF's own ids, start_id..start_id+nr-1. */
+	uint32_t *offs;
+	uint32_t nr;
+	uint32_t start_id;	/* 1, or base's type count */
+	uint32_t start_str;	/* 0, or base's total string length */
+	struct ebpf_btf *base;	/* referenced, for split BTF */
+	bool swapped;
+	char *name;		/* kernel module name for module BTF, else NULL */
+
+	/* Name index: built on first lookup, published once under index_lock. */
+	pthread_mutex_t index_lock;
+	struct eb_btf_index *_Atomic index;
+};
+
+/*
+ * Tests: read kernel BTF from `dir` instead of /sys/kernel/btf (NULL restores it)
+ * and drop the cached kernel BTF so the next lookup re-reads. Not thread-safe
+ * against concurrent lookups; for test set-up only.
+ */
+void eb_btf_kernel_set_dir(const char *dir);
+/* Drop the process-wide cache's references (users keep theirs). */
+void eb_btf_kernel_flush(void);
+
+/* Byte-swap a foreign-order BTF blob in place (bounds-checked walk). */
+int eb_btf_swap(uint8_t *data, size_t size);
+
+/* Release the name index (index.c). */
+void eb_btf_index_free(struct eb_btf_index *idx);
+
+/* Total string length of btf and its bases (the first offset past the last string). */
+static inline uint32_t eb_btf_str_end(const struct ebpf_btf *btf)
+{
+	return btf->start_str + btf->strs_len;
+}
+
+/* Whether a kind's `type` field refers to another type. */
+static inline bool eb_btf_kind_has_ref(unsigned kind)
+{
+	switch (kind) {
+	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC:
+	case BTF_KIND_FUNC_PROTO: case BTF_KIND_VAR: case BTF_KIND_DECL_TAG:
+	case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Size in bytes of the records that follow a btf_type of this kind (no bounds check). */
+size_t eb_btf_extra_size(const struct btf_type *t);
+
+#endif
