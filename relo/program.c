@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * eb_relo_program(): one program, from the spec's tagged instructions to the
+ * final array the kernel loads — link subprograms, patch symbols, then apply
+ * CO-RE on the linked result (CO-RE records were rebased while linking, so a
+ * subprogram shared by several programs is relocated in each of them).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/error.h"
+#include "relo/core.h"
+#include "relo/relo_internal.h"
+
+int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+		    const struct eb_relo_env *env, const struct eb_extern_res *res,
+		    const int *map_fds, struct eb_relo_prog *out)
+{
+	struct eb_linked lk;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (spec->foreign_endian)
+		return eb_err(-EINVAL, "prog '%s': the object is in the foreign byte order and can "
+			      "only be inspected", prog->name);
+	err = eb_relo_link(spec, prog, out, &lk);
+	if (!err)
+		err = eb_relo_patch(spec, prog, env, res, map_fds, &lk, out);
+	if (!err && lk.core_cnt) {
+		if (!spec->btf)
+			err = eb_err(-EINVAL, "prog '%s': CO-RE relocations without object BTF",
+				     prog->name);
+		else if (!env->kbtf)
+			err = eb_err(-ENOENT, "prog '%s': %u CO-RE relocation(s) need kernel BTF, "
+				     "and none is available", prog->name, lk.core_cnt);
+		else
+			err = eb_core_apply(spec->btf, env->kbtf, NULL, prog->name, out->insns,
+					    out->insn_cnt, lk.core, lk.core_cnt, out);
+	}
+	eb_relo_linked_free(&lk);
+	if (err)
+		eb_relo_prog_free(out);
+	return err;
+}
+
+void eb_relo_prog_free(struct eb_relo_prog *out)
+{
+	if (!out)
+		return;
+	eb_free(out->insns);
+	eb_free(out->func_info);
+	eb_free(out->line_info);
+	for (uint32_t i = 0; i < out->fd_btf_cnt; i++)
+		eb_btf_put(out->fd_btfs[i]);
+	eb_free(out->fd_btfs);
+	eb_free(out->fd_modules);
+	for (uint32_t i = 0; i < out->note_cnt; i++)
+		eb_free(out->notes[i].what);
+	eb_free(out->notes);
+	memset(out, 0, sizeof(*out));
+}

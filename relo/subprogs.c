@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Linking a program with its subprograms. The kernel wants one instruction
+ * array per program: the program's own function first, then every function it
+ * can reach through bpf-to-bpf calls and callback pointers (bpf_loop,
+ * for_each_map_elem), each exactly once. Calls and BPF_PSEUDO_FUNC loads are
+ * relative jumps, so they are patched once every target has its final place;
+ * the .BTF.ext records (func_info, line_info, CO-RE) travel with the
+ * instructions they describe.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/error.h"
+#include "relo/relo_internal.h"
+
+/* The kernel's limit on a program's length (BPF_COMPLEXITY_LIMIT_INSNS). */
+#define EB_MAX_PROG_INSNS (1u << 20)
+
+struct link_ctx {
+	const struct ebpf_spec *spec;
+	const struct ebpf_prog_spec *prog;
+	struct eb_relo_prog *out;
+	struct eb_linked *lk;
+	uint32_t *placed_at;	/* per spec function: final start + 1, 0 = not placed */
+	size_t insn_cap, placed_cap, fi_cap, li_cap, core_cap;
+};
+
+const struct eb_reloc *eb_relo_sec_relocs(const struct eb_text_sec *sec, uint32_t off, uint32_t cnt,
+					  uint32_t *n)
+{
+	uint32_t lo = 0, hi = sec->reloc_cnt, first;
+
+	/* First tag at or after `off` ... */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (sec->relocs[mid].insn < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	/* ... up to the first one past the range. */
+	while (lo < sec->reloc_cnt && sec->relocs[lo].insn - off < cnt)
+		lo++;
+	*n = lo - first;
+	return sec->relocs + first;
+}
+
+/* Append function `fi`'s instructions to the program. */
+static int place(struct link_ctx *c, uint32_t fi)
+{
+	const struct eb_func *f = &c->spec->funcs[fi];
+	const struct eb_text_sec *sec;
+	uint32_t start = c->out->insn_cnt;
+
+	if (f->sec >= c->spec->sec_cnt)
+		return eb_err(-EINVAL, "prog '%s': function '%s' is in section %u of %u",
+			      c->prog->name, f->name, f->sec, c->spec->sec_cnt);
+	sec = &c->spec->secs[f->sec];
+	if (f->cnt == 0 || f->off > sec->insn_cnt || f->cnt > sec->insn_cnt - f->off)
+		return eb_err(-EINVAL, "prog '%s': function '%s' (instructions %u..%u) lies outside "
+			      "section '%s' (%u instructions)", c->prog->name, f->name, f->off,
+			      f->off + f->cnt, sec->name, sec->insn_cnt);
+	if (f->cnt > EB_MAX_PROG_INSNS - start)
+		return eb_err(-E2BIG, "prog '%s': more than %u instructions with its subprograms "
+			      "(adding '%s')", c->prog->name, EB_MAX_PROG_INSNS, f->name);
+	if (eb_grow((void **)&c->out->insns, &c->insn_cap, (size_t)start + f->cnt, sizeof(struct ebpf_insn)) ||
+	    eb_grow((void **)&c->lk->placed, &c->placed_cap, (size_t)c->lk->placed_cnt + 1,
+		    sizeof(struct eb_placed)))
+		return -ENOMEM;
+	memcpy(c->out->insns + start, sec->insns + f->off, (size_t)f->cnt * sizeof(struct ebpf_insn));
+	c->out->insn_cnt = start + f->cnt;
+	c->lk->placed[c->lk->placed_cnt].func = fi;
+	c->lk->placed[c->lk->placed_cnt].start = start;
+	c->lk->placed_cnt++;
+	c->placed_at[fi] = start + 1;
+	return 0;
+}
+
+/* Resolve one CALL / FUNC_ADDR tag of a placed function; places the callee if new. */
+static int link_one(struct link_ctx *c, const struct eb_placed *p, const struct eb_reloc *r)
+{
+	const struct eb_func *f = &c->spec->funcs[p->func], *callee;
+	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
+	uint32_t pos = p->start + (r->insn - f->off), tpos;
+	struct ebpf_insn *insn;
+	int err;
+
+	if (r->target >= c->spec->func_cnt)
+		return eb_err(-EINVAL, "prog '%s': %s '%s' at insn %u of section '%s' targets function "
+			      "#%u of %u", c->prog->name, r->kind == EBPF_RELOC_CALL ? "call" : "callback",
+			      r->sym ? r->sym : "?", r->insn, sec->name, r->target, c->spec->func_cnt);
+	callee = &c->spec->funcs[r->target];
+	if (r->addend < callee->off || r->addend >= (int64_t)callee->off + callee->cnt)
+		return eb_err(-EINVAL, "prog '%s': call at insn %u of section '%s' jumps to insn %lld, "
+			      "outside function '%s'", c->prog->name, r->insn, sec->name,
+			      (long long)r->addend, callee->name);
+	if (!c->placed_at[r->target]) {
+		err = place(c, r->target);
+		if (err)
+			return err;
+	}
+	tpos = c->placed_at[r->target] - 1 + (uint32_t)(r->addend - callee->off);
+	insn = &c->out->insns[pos];
+	if (r->kind == EBPF_RELOC_CALL) {
+		if (insn->code != EB_INSN_CALL || insn->src_reg != EBPF_PSEUDO_CALL)
+			return eb_err(-EINVAL, "prog '%s': insn %u of section '%s' (call '%s') is not a "
+				      "bpf-to-bpf call", c->prog->name, r->insn, sec->name, callee->name);
+	} else {
+		if (insn->code != EB_INSN_LD_IMM64 || r->insn + 1 >= f->off + f->cnt)
+			return eb_err(-EINVAL, "prog '%s': insn %u of section '%s' (address of '%s') is "
+				      "not a 64-bit immediate load", c->prog->name, r->insn, sec->name,
+				      callee->name);
+		insn->src_reg = EBPF_PSEUDO_FUNC;
+		insn[1].imm = 0;
+	}
+	/* Both are relative to the next instruction; the range fits: programs are < 2^20. */
+	insn->imm = (int32_t)((int64_t)tpos - (int64_t)pos - 1);
+	return 0;
+}
+
+/*
+ * Every bpf-to-bpf call must carry a tag: an untagged one would jump by its
+ * original, section-relative offset into the wrong code.
+ */
+static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
+{
+	const struct eb_func *f = &c->spec->funcs[p->func];
+	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
+	const struct eb_reloc *rel;
+	uint32_t n, k = 0;
+
+	rel = eb_relo_sec_relocs(sec, f->off, f->cnt, &n);
+	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
+		const struct ebpf_insn *insn = &sec->insns[i];
+
+		if (insn->code == EB_INSN_LD_IMM64) {
+			i++;	/* skip the second half */
+			continue;
+		}
+		if (insn->code != EB_INSN_CALL || insn->src_reg != EBPF_PSEUDO_CALL)
+			continue;
+		while (k < n && rel[k].insn < i)
+			k++;
+		if (k == n || rel[k].insn != i || rel[k].kind != EBPF_RELOC_CALL)
+			return eb_err(-EINVAL, "prog '%s': bpf-to-bpf call at insn %u of section '%s' "
+				      "has no relocation", c->prog->name, i, sec->name);
+	}
+	return 0;
+}
+
+/* Copy the .BTF.ext records of placed function `p`, rebased onto the final program. */
+static int carry_ext(struct link_ctx *c, const struct eb_placed *p)
+{
+	const struct eb_func *f = &c->spec->funcs[p->func];
+	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
+
+	if (sec->func_info) {
+		const struct eb_func_info *fi = sec->func_info->recs;
+
+		for (uint32_t i = 0; i < sec->func_info->cnt; i++) {
+			struct eb_func_info *o;
+
+			if (fi[i].insn_off - f->off >= f->cnt)
+				continue;
+			if (eb_grow((void **)&c->out->func_info, &c->fi_cap,
+				    (size_t)c->out->func_info_cnt + 1, sizeof(*o)))
+				return -ENOMEM;
+			o = &c->out->func_info[c->out->func_info_cnt++];
+			*o = fi[i];
+			o->insn_off = p->start + (fi[i].insn_off - f->off);
+		}
+	}
+	if (sec->line_info) {
+		const struct eb_line_info *li = sec->line_info->recs;
+
+		for (uint32_t i = 0; i < sec->line_info->cnt; i++) {
+			struct eb_line_info *o;
+
+			if (li[i].insn_off - f->off >= f->cnt)
+				continue;
+			if (eb_grow((void **)&c->out->line_info, &c->li_cap,
+				    (size_t)c->out->line_info_cnt + 1, sizeof(*o)))
+				return -ENOMEM;
+			o = &c->out->line_info[c->out->line_info_cnt++];
+			*o = li[i];
+			o->insn_off = p->start + (li[i].insn_off - f->off);
+		}
+	}
+	if (sec->core_relo) {
+		const struct eb_core_relo *cr = sec->core_relo->recs;
+
+		for (uint32_t i = 0; i < sec->core_relo->cnt; i++) {
+			struct eb_core_relo *o;
+
+			if (cr[i].insn_off - f->off >= f->cnt)
+				continue;
+			if (eb_grow((void **)&c->lk->core, &c->core_cap, (size_t)c->lk->core_cnt + 1,
+				    sizeof(*o)))
+				return -ENOMEM;
+			o = &c->lk->core[c->lk->core_cnt++];
+			*o = cr[i];
+			o->insn_off = p->start + (cr[i].insn_off - f->off);
+		}
+	}
+	return 0;
+}
+
+int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+		 struct eb_relo_prog *out, struct eb_linked *lk)
+{
+	struct link_ctx c = { .spec = spec, .prog = prog, .out = out, .lk = lk };
+	int err;
+
+	memset(lk, 0, sizeof(*lk));
+	if (prog->func >= spec->func_cnt)
+		return eb_err(-EINVAL, "prog '%s': function #%u of %u", prog->name, prog->func,
+			      spec->func_cnt);
+	c.placed_at = eb_calloc(spec->func_cnt, sizeof(*c.placed_at));
+	if (!c.placed_at)
+		return -ENOMEM;
+	err = place(&c, prog->func);
+	/* The list grows while it is walked: callees are appended behind their callers. */
+	for (uint32_t i = 0; !err && i < lk->placed_cnt; i++) {
+		struct eb_placed p = lk->placed[i];	/* copy: place() may move the array */
+		const struct eb_func *f = &spec->funcs[p.func];
+		const struct eb_reloc *rel;
+		uint32_t n;
+
+		rel = eb_relo_sec_relocs(&spec->secs[f->sec], f->off, f->cnt, &n);
+		for (uint32_t k = 0; !err && k < n; k++)
+			if (rel[k].kind == EBPF_RELOC_CALL || rel[k].kind == EBPF_RELOC_FUNC_ADDR)
+				err = link_one(&c, &p, &rel[k]);
+		if (!err)
+			err = check_untagged_calls(&c, &p);
+		if (!err)
+			err = carry_ext(&c, &p);
+	}
+	eb_free(c.placed_at);
+	return err;
+}
+
+void eb_relo_linked_free(struct eb_linked *lk)
+{
+	eb_free(lk->placed);
+	eb_free(lk->core);
+	memset(lk, 0, sizeof(*lk));
+}
