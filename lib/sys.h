@@ -537,4 +537,12 @@ int eb_sys_raw_tp_open(const char *name, int prog_fd, uint64_t cookie);
 int eb_sys_perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu, int group_fd,
 			   unsigned long flags);
 
+/*
+ * The running kernel's version as KERNEL_VERSION(a, b, c) (sublevel capped at
+ * 255), from uname(2); 0 if it cannot be read. _parse does the same for a
+ * release string ("6.18.0-1-amd64").
+ */
+uint32_t eb_kernel_version(void);
+uint32_t eb_kernel_version_parse(const char *release);
+
 #endif
