@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/alloc.h"
+#include "lib/collection_internal.h"
 #include "lib/error.h"
 #include "lib/perfbuf_internal.h"
 #include "lib/ringbuf_internal.h"
@@ -90,6 +91,7 @@ int eb_perf_ring_read(struct eb_perf_reader *rd, int cpu, void *base, size_t map
 	if (off > map_len || size > map_len - off || size < sizeof(struct perf_event_header) ||
 	    (size & (size - 1))) {
 		ret = perf_corrupt(rd, cpu, "impossible ring geometry", tail);
+		tail = head;
 		goto out;
 	}
 	data = (const uint8_t *)base + off;
@@ -434,7 +436,7 @@ EBPF_API int ebpf_perfbuf_new(const struct ebpf_map *map, size_t pages_per_cpu,
 		*out = NULL;
 	if (!map)
 		return eb_err(-EINVAL, "perf buffer: no map given");
-	return ebpf_perfbuf_new_fd(ebpf_map_fd(map), ebpf_map_name(map), pages_per_cpu, sample_fn,
+	return ebpf_perfbuf_new_fd(map->fd, map->name, pages_per_cpu, sample_fn,
 				   lost_fn, ctx, opts, out);
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/alloc.h"
+#include "lib/collection_internal.h"
 #include "lib/error.h"
 #include "lib/ringbuf_internal.h"
 #include "lib/sys.h"
@@ -239,7 +240,7 @@ EBPF_API int ebpf_ringbuf_add(struct ebpf_ringbuf *rb, const struct ebpf_map *ma
 {
 	if (!map)
 		return eb_err(-EINVAL, "ring buffer: no map given");
-	return ring_add(rb, ebpf_map_fd(map), ebpf_map_name(map), fn, ctx);
+	return ring_add(rb, map->fd, map->name, fn, ctx);
 }
 
 EBPF_API int ebpf_ringbuf_new(const struct ebpf_map *map, ebpf_ringbuf_fn fn, void *ctx,
