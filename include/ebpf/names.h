@@ -23,6 +23,11 @@ EBPF_API const char *ebpf_prog_type_name(enum ebpf_prog_type type);
 EBPF_API const char *ebpf_map_type_name(enum ebpf_map_type type);
 EBPF_API const char *ebpf_attach_type_name(enum ebpf_attach_type type);
 
+/* The name of BPF helper `id` ("bpf_map_lookup_elem" for 1), or NULL if unknown. */
+EBPF_API const char *ebpf_helper_name(int32_t id);
+/* The id of helper `name` ("bpf_ktime_get_ns" or "ktime_get_ns"), or -1 if unknown. */
+EBPF_API int ebpf_helper_id(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
