@@ -21,11 +21,11 @@ static int put_int(const struct eb_extern *ext, void *dst, uint64_t v, bool neg)
 	if (ext->kcfg_type == EB_KCFG_CHAR && sz == 1) {
 		/* A char extern takes a small number too ("CONFIG_X=5" into char). */
 	} else if (ext->kcfg_type != EB_KCFG_INT) {
-		return eb_err(-EINVAL, "kconfig '%s': numeric value needs an integer extern", ext->name);
+		return eb_err(-EINVAL, "numeric value needs an integer extern");
 	}
 	if (sz != 1 && sz != 2 && sz != 4 && sz != 8)
-		return eb_err(-EINVAL, "kconfig '%s': integer extern of %u bytes is not supported",
-			      ext->name, sz);
+		return eb_err(-EINVAL, "integer extern of %u bytes is not supported",
+			      sz);
 	if (sz < 8) {
 		unsigned bits = sz * 8;
 		bool fits;
@@ -36,15 +36,14 @@ static int put_int(const struct eb_extern *ext, void *dst, uint64_t v, bool neg)
 		else
 			fits = !neg && v <= ((uint64_t)1 << bits) - 1;
 		if (!fits)
-			return eb_err(-ERANGE, "kconfig '%s': value %s%" PRIu64 " does not fit in %u bytes%s",
-				      ext->name, neg ? "-" : "", v, sz,
+			return eb_err(-ERANGE, "value %s%" PRIu64 " does not fit in %u bytes%s",
+				      neg ? "-" : "", v, sz,
 				      ext->is_signed ? " (signed)" : "");
 	} else if (neg && (!ext->is_signed || v > (uint64_t)1 << 63)) {
-		return eb_err(-ERANGE, "kconfig '%s': value -%" PRIu64 " does not fit in 8 bytes%s",
-			      ext->name, v, ext->is_signed ? " (signed)" : "");
+		return eb_err(-ERANGE, "value -%" PRIu64 " does not fit in 8 bytes%s",
+			      v, ext->is_signed ? " (signed)" : "");
 	} else if (!neg && ext->is_signed && v > (uint64_t)INT64_MAX) {
-		return eb_err(-ERANGE, "kconfig '%s': value %" PRIu64 " does not fit in 8 bytes (signed)",
-			      ext->name, v);
+		return eb_err(-ERANGE, "value %" PRIu64 " does not fit in 8 bytes (signed)", v);
 	}
 	if (neg)
 		v = (uint64_t)0 - v;	/* two's complement of the magnitude */
@@ -69,8 +68,8 @@ static int put_tristate(const struct eb_extern *ext, void *dst, char c)
 	switch (ext->kcfg_type) {
 	case EB_KCFG_BOOL:
 		if (c == 'm')
-			return eb_err(-EINVAL, "kconfig '%s': value 'm' (module) does not fit a bool extern; "
-				      "declare it as enum libbpf_tristate", ext->name);
+			return eb_err(-EINVAL, "value 'm' (module) does not fit a bool extern; "
+				      "declare it as enum libbpf_tristate");
 		if (ext->size != 1)
 			break;
 		if (dst)
@@ -92,11 +91,11 @@ static int put_tristate(const struct eb_extern *ext, void *dst, char c)
 			*(char *)dst = c;
 		return 0;
 	default:
-		return eb_err(-EINVAL, "kconfig '%s': value '%c' needs a bool, tristate or char extern",
-			      ext->name, c);
+		return eb_err(-EINVAL, "value '%c' needs a bool, tristate or char extern",
+			      c);
 	}
-	return eb_err(-EINVAL, "kconfig '%s': extern of %u bytes cannot hold a y/n/m value",
-		      ext->name, ext->size);
+	return eb_err(-EINVAL, "extern of %u bytes cannot hold a y/n/m value",
+		      ext->size);
 }
 
 /* A quoted string into a char array; truncated (with a warning) to fit. */
@@ -106,9 +105,9 @@ static int put_string(const struct eb_extern *ext, void *dst, const char *raw)
 	char *out = dst;
 
 	if (ext->kcfg_type != EB_KCFG_CHAR_ARR || ext->size == 0)
-		return eb_err(-EINVAL, "kconfig '%s': string value needs a char array extern", ext->name);
+		return eb_err(-EINVAL, "string value needs a char array extern");
 	if (len < 2 || raw[len - 1] != '"')
-		return eb_err(-EINVAL, "kconfig '%s': unterminated string value", ext->name);
+		return eb_err(-EINVAL, "unterminated string value");
 	for (size_t i = 1; i < len - 1; i++) {
 		char c = raw[i];
 
@@ -148,7 +147,7 @@ static int put_value(const struct eb_extern *ext, void *dst, const char *raw)
 		if (!errno && *end == '\0' && end != raw)
 			return put_int(ext, dst, v, false);
 	}
-	return eb_err(-EINVAL, "kconfig '%s': cannot parse value '%s'", ext->name, raw);
+	return eb_err(-EINVAL, "cannot parse value '%s'", raw);
 }
 
 int eb_kcfg_value(const struct eb_extern *ext, const struct eb_relo_env *env, void *dst)
@@ -162,16 +161,16 @@ int eb_kcfg_value(const struct eb_extern *ext, const struct eb_relo_env *env, vo
 	if (strcmp(ext->name, "LINUX_HAS_SYSCALL_WRAPPER") == 0)
 		return put_tristate(ext, dst, env->has_syscall_wrapper ? 'y' : 'n');
 	if (strncmp(ext->name, "LINUX_", 6) == 0)
-		return eb_err(-ENOENT, "kconfig '%s': unknown LINUX_ built-in (known: LINUX_KERNEL_VERSION, "
-			      "LINUX_HAS_BPF_COOKIE, LINUX_HAS_SYSCALL_WRAPPER)", ext->name);
+		return eb_err(-ENOENT, "unknown LINUX_ built-in (known: LINUX_KERNEL_VERSION, "
+			      "LINUX_HAS_BPF_COOKIE, LINUX_HAS_SYSCALL_WRAPPER)");
 	if (strncmp(ext->name, "CONFIG_", 7) != 0)
-		return eb_err(-ENOENT, "kconfig '%s': not a CONFIG_ option or LINUX_ built-in", ext->name);
+		return eb_err(-ENOENT, "not a CONFIG_ option or LINUX_ built-in");
 	if (!env->kconfig)
-		return eb_err(-ENOENT, "kconfig '%s': the kernel config is not available "
-			      "(/proc/config.gz or /boot/config-<release>)", ext->name);
+		return eb_err(-ENOENT, "the kernel config is not available "
+			      "(/proc/config.gz or /boot/config-<release>)");
 	raw = eb_kconfig_get(env->kconfig, ext->name);
 	if (!raw)
-		return eb_err(-ENOENT, "kconfig '%s': not in this kernel's config", ext->name);
+		return eb_err(-ENOENT, "not in this kernel's config");
 	return put_value(ext, dst, raw);
 }
 

@@ -14,7 +14,8 @@
 /*
  * The value of one .kconfig extern, written to `dst` (ext->size bytes) unless dst
  * is NULL (validation only). Errors (-ENOENT unknown, -EINVAL type/size/range)
- * set errmsg to a one-line reason such as "not set in the kernel config".
+ * set errmsg to the reason alone (callers add the extern's name), e.g.
+ * "not in this kernel's config".
  */
 int eb_kcfg_value(const struct eb_extern *ext, const struct eb_relo_env *env, void *dst);
 

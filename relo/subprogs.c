@@ -145,7 +145,9 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 			continue;
 		while (k < n && rel[k].insn < i)
 			k++;
-		if (k == n || rel[k].insn != i || rel[k].kind != EBPF_RELOC_CALL)
+		/* clang emits kfunc calls as pseudo calls too; their tag says which. */
+		if (k == n || rel[k].insn != i ||
+		    (rel[k].kind != EBPF_RELOC_CALL && rel[k].kind != EBPF_RELOC_KFUNC_CALL))
 			return eb_err(-EINVAL, "prog '%s': bpf-to-bpf call at insn %u of section '%s' "
 				      "has no relocation", c->prog->name, i, sec->name);
 	}
