@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The object's .BTF and .BTF.ext: parsed by btf/ (which validates them), then
+ * completed with what only the ELF knows: DATASEC sizes and variable offsets that
+ * clang leaves for the loader to fill in.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+
+#include "lib/elf_reader.h"
+#include "lib/error.h"
+
+static int section_size(void *ctx, const char *name, uint32_t *size)
+{
+	const struct eb_elf *e = ctx;
+
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		if (strcmp(e->secs[i].name, name) != 0)
+			continue;
+		if (e->secs[i].size > UINT32_MAX)
+			return eb_err(-EINVAL, "%s: section '%s' is larger than 4 GiB", e->obj, name);
+		*size = (uint32_t)e->secs[i].size;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int var_offset(void *ctx, const char *sec, const char *name, uint32_t *off)
+{
+	const struct eb_elf *e = ctx;
+
+	for (uint32_t i = 1; i < e->sym_cnt; i++) {
+		const struct eb_elf_sym *s = &e->syms[i];
+
+		if (s->type != STT_OBJECT || s->shndx == SHN_UNDEF || s->shndx >= e->sec_cnt)
+			continue;
+		if (strcmp(s->name, name) != 0 || strcmp(e->secs[s->shndx].name, sec) != 0)
+			continue;
+		/* eb_elf_open() checked the symbol lies inside its section. */
+		*off = (uint32_t)s->value;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec)
+{
+	const struct eb_btf_fixup_cb cb = { section_size, var_offset, e };
+	const struct eb_elf_sec *s;
+	int err;
+
+	if (!e->btf_sec) {
+		if (e->btf_ext_sec)
+			return eb_err(-EINVAL, "%s: .BTF.ext without .BTF", e->obj);
+		return 0;
+	}
+	s = &e->secs[e->btf_sec];
+	err = eb_btf_parse(s->data, s->size, NULL, EB_BTF_COPY, &spec->btf);
+	if (err)
+		return eb_err_ctx(err, "%s", e->obj);
+	err = eb_btf_fixup_datasecs(spec->btf, &cb);
+	if (err)
+		return eb_err_ctx(err, "%s", e->obj);
+	if (e->btf_ext_sec) {
+		s = &e->secs[e->btf_ext_sec];
+		err = eb_btf_ext_parse(s->data, s->size, e->swap, spec->btf, &spec->btf_ext);
+		if (err)
+			return eb_err_ctx(err, "%s", e->obj);
+	}
+	return 0;
+}

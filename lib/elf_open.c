@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * ELF64 container: header, section headers, section names and the symbol table,
+ * in either byte order. Every offset, size, index and string is checked against
+ * the bytes we were given before anything else reads it, so later stages can
+ * index sections and symbols freely.
+ *
+ * We read the format directly rather than through libelf: the subset a BPF
+ * relocatable object uses is small, and doing it ourselves lets every error say
+ * exactly which section or symbol is wrong.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/elf_reader.h"
+#include "lib/error.h"
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+static bool host_is_le(void)
+{
+	const uint16_t one = 1;
+
+	return *(const uint8_t *)&one == 1;
+}
+
+uint16_t eb_elf_u16(const struct eb_elf *e, const void *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return e->swap ? __builtin_bswap16(v) : v;
+}
+
+uint32_t eb_elf_u32(const struct eb_elf *e, const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return e->swap ? __builtin_bswap32(v) : v;
+}
+
+uint64_t eb_elf_u64(const struct eb_elf *e, const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return e->swap ? __builtin_bswap64(v) : v;
+}
+
+#define RD(e, ptr, type, field)                                                    \
+	(sizeof(((type *)0)->field) == 8 ? eb_elf_u64(e, (const uint8_t *)(ptr) + offsetof(type, field)) : \
+	 sizeof(((type *)0)->field) == 4 ? eb_elf_u32(e, (const uint8_t *)(ptr) + offsetof(type, field)) : \
+	 sizeof(((type *)0)->field) == 2 ? eb_elf_u16(e, (const uint8_t *)(ptr) + offsetof(type, field)) : \
+					   *((const uint8_t *)(ptr) + offsetof(type, field)))
+
+/* Whether [off, off+len) lies inside a buffer of `size` bytes, without overflow. */
+static bool in_bounds(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* A NUL-terminated string at `off` inside string section `idx`, or NULL. */
+static const char *str_at(const struct eb_elf *e, uint32_t idx, uint64_t off)
+{
+	const struct eb_elf_sec *s = &e->secs[idx];
+
+	if (!s->data || off >= s->size)
+		return NULL;
+	if (!memchr(s->data + off, '\0', s->size - off))
+		return NULL;
+	return (const char *)s->data + off;
+}
+
+static int read_header(struct eb_elf *e, uint64_t *shoff, uint32_t *shnum, uint32_t *shstrndx)
+{
+	const uint8_t *ident = e->buf;
+	const void *eh = e->buf;
+	uint16_t type, machine, shentsize;
+
+	if (e->size < sizeof(Elf64_Ehdr))
+		return eb_err(-EINVAL, "%s: truncated ELF header (%zu bytes, need %zu)", e->obj, e->size,
+			      sizeof(Elf64_Ehdr));
+	if (memcmp(ident, ELFMAG, SELFMAG) != 0)
+		return eb_err(-EINVAL, "%s: not an ELF file (bad magic)", e->obj);
+	if (ident[EI_CLASS] != ELFCLASS64)
+		return eb_err(-EINVAL, "%s: not a 64-bit ELF object (class %u)", e->obj, ident[EI_CLASS]);
+	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)
+		return eb_err(-EINVAL, "%s: unknown ELF byte order %u", e->obj, ident[EI_DATA]);
+	e->swap = (ident[EI_DATA] == ELFDATA2LSB) != host_is_le();
+
+	type = RD(e, eh, Elf64_Ehdr, e_type);
+	machine = RD(e, eh, Elf64_Ehdr, e_machine);
+	if (type != ET_REL)
+		return eb_err(-EINVAL, "%s: ELF type %u is not a relocatable object (ET_REL)", e->obj, type);
+	if (machine != EM_BPF && machine != EM_NONE)
+		return eb_err(-EINVAL, "%s: ELF machine %u is not BPF", e->obj, machine);
+
+	*shoff = RD(e, eh, Elf64_Ehdr, e_shoff);
+	*shnum = RD(e, eh, Elf64_Ehdr, e_shnum);
+	*shstrndx = RD(e, eh, Elf64_Ehdr, e_shstrndx);
+	shentsize = RD(e, eh, Elf64_Ehdr, e_shentsize);
+	if (*shoff == 0)
+		return eb_err(-EINVAL, "%s: no section header table", e->obj);
+	if (shentsize != sizeof(Elf64_Shdr))
+		return eb_err(-EINVAL, "%s: section header size %u, expected %zu", e->obj, shentsize,
+			      sizeof(Elf64_Shdr));
+	if (!in_bounds(*shoff, sizeof(Elf64_Shdr), e->size))
+		return eb_err(-EINVAL, "%s: section header table at offset %llu is outside the file (%zu bytes)",
+			      e->obj, (unsigned long long)*shoff, e->size);
+	/* Large section counts and string-table indices live in section header 0. */
+	if (*shnum == 0)
+		*shnum = RD(e, e->buf + *shoff, Elf64_Shdr, sh_size) > UINT32_MAX
+				 ? UINT32_MAX
+				 : (uint32_t)RD(e, e->buf + *shoff, Elf64_Shdr, sh_size);
+	if (*shstrndx == SHN_XINDEX)
+		*shstrndx = RD(e, e->buf + *shoff, Elf64_Shdr, sh_link);
+	if (*shnum > (e->size - *shoff) / sizeof(Elf64_Shdr))
+		return eb_err(-EINVAL, "%s: %u section headers at offset %llu overflow the file (%zu bytes)",
+			      e->obj, *shnum, (unsigned long long)*shoff, e->size);
+	if (*shstrndx == SHN_UNDEF || *shstrndx >= *shnum)
+		return eb_err(-EINVAL, "%s: bad section index %u for section names (%u sections)", e->obj,
+			      *shstrndx, *shnum);
+	return 0;
+}
+
+static int read_sections(struct eb_elf *e, uint64_t shoff, uint32_t shstrndx)
+{
+	e->secs = eb_calloc(e->sec_cnt, sizeof(*e->secs));
+	if (!e->secs)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < e->sec_cnt; i++) {
+		const void *sh = e->buf + shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+		struct eb_elf_sec *s = &e->secs[i];
+		uint64_t off = RD(e, sh, Elf64_Shdr, sh_offset);
+
+		s->type = RD(e, sh, Elf64_Shdr, sh_type);
+		s->flags = RD(e, sh, Elf64_Shdr, sh_flags);
+		s->size = RD(e, sh, Elf64_Shdr, sh_size);
+		s->link = RD(e, sh, Elf64_Shdr, sh_link);
+		s->info = RD(e, sh, Elf64_Shdr, sh_info);
+		s->entsize = RD(e, sh, Elf64_Shdr, sh_entsize);
+		s->text = -1;
+		s->map = -1;
+		if (i == 0 || s->type == SHT_NOBITS || s->type == SHT_NULL)
+			continue;
+		if (!in_bounds(off, s->size, e->size))
+			return eb_err(-EINVAL,
+				      "%s: section %u: contents at offset %llu size %llu are outside the file (%zu bytes)",
+				      e->obj, i, (unsigned long long)off, (unsigned long long)s->size, e->size);
+		s->data = e->buf + off;
+	}
+	if (e->secs[shstrndx].type != SHT_STRTAB)
+		return eb_err(-EINVAL, "%s: section %u holding section names is not a string table", e->obj,
+			      shstrndx);
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		const void *sh = e->buf + shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+		uint32_t name_off = RD(e, sh, Elf64_Shdr, sh_name);
+
+		e->secs[i].name = str_at(e, shstrndx, name_off);
+		if (!e->secs[i].name)
+			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
+				      e->obj, i, name_off);
+	}
+	e->secs[0].name = "";
+	return 0;
+}
+
+static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf_sym *s)
+{
+	const struct eb_elf_sec *sec;
+
+	if (s->shndx == SHN_UNDEF || s->shndx == SHN_ABS || s->shndx == SHN_COMMON)
+		return 0;
+	if (s->shndx >= e->sec_cnt)
+		return eb_err(-EINVAL, "%s: symbol %u '%s': bad section index %u (%u sections)", e->obj, idx,
+			      s->name, s->shndx, e->sec_cnt);
+	sec = &e->secs[s->shndx];
+	if (s->type == STT_SECTION || s->type == STT_FILE)
+		return 0;
+	if (!in_bounds(s->value, s->size, sec->size))
+		return eb_err(-EINVAL,
+			      "%s: symbol '%s': value %llu size %llu is outside its section '%s' (%llu bytes)",
+			      e->obj, s->name, (unsigned long long)s->value, (unsigned long long)s->size,
+			      sec->name, (unsigned long long)sec->size);
+	return 0;
+}
+
+static int read_symbols(struct eb_elf *e)
+{
+	const struct eb_elf_sec *st = NULL;
+	uint32_t strtab;
+	int err;
+
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		if (e->secs[i].type != SHT_SYMTAB)
+			continue;
+		if (st)
+			return eb_err(-EINVAL, "%s: more than one symbol table", e->obj);
+		st = &e->secs[i];
+		e->symtab = i;
+	}
+	if (!st)
+		return eb_err(-EINVAL, "%s: no symbol table (.symtab)", e->obj);
+	if (st->entsize != sizeof(Elf64_Sym) || st->size % sizeof(Elf64_Sym))
+		return eb_err(-EINVAL, "%s: symbol table: entry size %llu / size %llu is not a multiple of %zu",
+			      e->obj, (unsigned long long)st->entsize, (unsigned long long)st->size,
+			      sizeof(Elf64_Sym));
+	strtab = st->link;
+	if (strtab == 0 || strtab >= e->sec_cnt || e->secs[strtab].type != SHT_STRTAB)
+		return eb_err(-EINVAL, "%s: symbol table: bad section index %u for its string table", e->obj,
+			      strtab);
+	if (st->size / sizeof(Elf64_Sym) > UINT32_MAX)
+		return eb_err(-EINVAL, "%s: symbol table: too many symbols", e->obj);
+	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
+	e->syms = eb_calloc(e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
+	if (!e->syms)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < e->sym_cnt; i++) {
+		const void *p = st->data + (uint64_t)i * sizeof(Elf64_Sym);
+		struct eb_elf_sym *s = &e->syms[i];
+		uint32_t name_off = RD(e, p, Elf64_Sym, st_name);
+		uint8_t info = RD(e, p, Elf64_Sym, st_info);
+
+		s->name = str_at(e, strtab, name_off);
+		if (!s->name)
+			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
+				      e->obj, i, name_off);
+		s->value = RD(e, p, Elf64_Sym, st_value);
+		s->size = RD(e, p, Elf64_Sym, st_size);
+		s->shndx = RD(e, p, Elf64_Sym, st_shndx);
+		s->bind = ELF64_ST_BIND(info);
+		s->type = ELF64_ST_TYPE(info);
+		s->ext = -1;
+		if (s->shndx == SHN_XINDEX)
+			return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
+				      e->obj, s->name);
+		err = check_sym_section(e, i, s);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
+{
+	uint64_t shoff = 0;
+	uint32_t shnum = 0, shstrndx = 0;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->obj = obj;
+	e->buf = buf;
+	e->size = size;
+	err = read_header(e, &shoff, &shnum, &shstrndx);
+	if (err)
+		return err;
+	e->sec_cnt = shnum;
+	err = read_sections(e, shoff, shstrndx);
+	if (err)
+		return err;
+	return read_symbols(e);
+}
+
+void eb_elf_close(struct eb_elf *e)
+{
+	if (!e)
+		return;
+	eb_free(e->secs);
+	eb_free(e->syms);
+	eb_free(e->map_locs);
+	memset(e, 0, sizeof(*e));
+}
+
+const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s)
+{
+	if (s->name[0] == '\0' && s->type == STT_SECTION && s->shndx < e->sec_cnt)
+		return e->secs[s->shndx].name;
+	return s->name;
+}
+
+const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name)
+{
+	for (uint32_t i = 1; i < e->sym_cnt; i++) {
+		const struct eb_elf_sym *s = &e->syms[i];
+
+		if (s->shndx == shndx && s->type != STT_SECTION && strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+int eb_elf_map_loc_set(struct eb_elf *e, uint32_t idx, struct eb_elf_map_loc loc)
+{
+	if (eb_grow((void **)&e->map_locs, &e->map_loc_cap, (size_t)idx + 1, sizeof(*e->map_locs)))
+		return -ENOMEM;
+	e->map_locs[idx] = loc;
+	return 0;
+}
+
+int32_t eb_elf_map_at(const struct eb_elf *e, const struct ebpf_spec *spec, uint32_t sec, uint64_t off)
+{
+	for (uint32_t i = 0; i < spec->map_cnt && i < e->map_loc_cap; i++) {
+		const struct ebpf_map_spec *m = spec->maps[i];
+
+		if (m->origin != EBPF_MAP_ORIGIN_BTF && m->origin != EBPF_MAP_ORIGIN_LEGACY)
+			continue;
+		if (e->map_locs[i].sec == sec && e->map_locs[i].off == off)
+			return (int32_t)i;
+	}
+	return -1;
+}
+
+bool eb_elf_is_data_sec(const char *name)
+{
+	static const char *const pfx[] = { ".data", ".rodata", ".bss" };
+
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (strncmp(name, pfx[i], n) == 0 && (name[n] == '\0' || name[n] == '.'))
+			return true;
+	}
+	return false;
+}

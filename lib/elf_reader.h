@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Internal: the ELF reader's parse context, shared by the lib/elf_*.c stages that
+ * turn one object into a spec. The context only lives while a spec is being
+ * parsed: it points into the caller's (already copied) bytes, and every stage
+ * copies what it keeps into the spec.
+ *
+ * Stages run in this order (lib/elf_spec.c): open (sections, symbols) -> BTF ->
+ * maps (legacy, BTF-defined, data) -> externs (+ .kconfig map) -> programs ->
+ * relocations -> static map slots. Each returns 0 or a negative errno with
+ * errmsg set; the caller frees the partial spec.
+ */
+#ifndef EB_ELF_READER_H
+#define EB_ELF_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/spec.h"
+
+/* What a section is to us. */
+enum eb_elf_sec_kind {
+	EB_SEC_OTHER = 0,	/* ignored (debug info, strtab, ...) */
+	EB_SEC_TEXT,		/* executable: .text or a program section */
+	EB_SEC_DATA,		/* .data*, .rodata*, .bss*: a global-data map */
+	EB_SEC_MAPS,		/* .maps: BTF-defined maps */
+	EB_SEC_LEGACY_MAPS,	/* maps: struct bpf_map_def[] */
+};
+
+struct eb_elf_sec {
+	const char *name;	/* in .shstrtab, NUL-terminated in bounds */
+	uint32_t type;		/* SHT_* */
+	uint64_t flags;		/* SHF_* */
+	uint64_t size;		/* sh_size (also for NOBITS) */
+	uint32_t link, info;
+	uint64_t entsize;
+	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
+	enum eb_elf_sec_kind kind;
+	int32_t text;		/* index into spec->secs, or -1 */
+	int32_t map;		/* data / legacy maps: spec->maps index of its (first) map, or -1 */
+};
+
+struct eb_elf_sym {
+	const char *name;	/* "" for unnamed */
+	uint64_t value;
+	uint64_t size;
+	uint32_t shndx;		/* section index (SHN_UNDEF, SHN_ABS, ... kept as is) */
+	uint8_t bind;		/* STB_* */
+	uint8_t type;		/* STT_* */
+	int32_t ext;		/* externs: index into spec->externs, or -1 */
+};
+
+struct eb_elf {
+	const char *obj;	/* object name for messages */
+	const uint8_t *buf;
+	size_t size;
+	bool swap;		/* object byte order differs from the host's */
+
+	struct eb_elf_sec *secs;
+	uint32_t sec_cnt;
+	struct eb_elf_sym *syms;
+	uint32_t sym_cnt;
+	uint32_t symtab;	/* section index of .symtab */
+
+	/* Section indices of special sections, 0 when absent. */
+	uint32_t btf_sec, btf_ext_sec, maps_sec, legacy_maps_sec, license_sec, version_sec;
+
+	/* Where each map of spec->maps came from (same index); grown by eb_elf_map_loc_add(). */
+	struct eb_elf_map_loc *map_locs;
+	size_t map_loc_cap;
+};
+
+/* Where a map's definition sits in the ELF: lets relocations find their map. */
+struct eb_elf_map_loc {
+	uint32_t sec;		/* ELF section (.maps, maps, or the data section) */
+	uint64_t off;		/* byte offset of the definition in that section */
+	uint64_t size;		/* bytes of the definition (symbol / secinfo size) */
+	uint32_t values_off;	/* .maps: byte offset of `values` in the def, UINT32_MAX if none */
+};
+
+/* Byte-order helpers: values read from the object, converted to host order. */
+uint16_t eb_elf_u16(const struct eb_elf *e, const void *p);
+uint32_t eb_elf_u32(const struct eb_elf *e, const void *p);
+uint64_t eb_elf_u64(const struct eb_elf *e, const void *p);
+
+/* Validate the ELF header, section headers and symbol table of `size` bytes. */
+int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
+void eb_elf_close(struct eb_elf *e);
+
+/* The symbol's name or, for a section symbol, its section's name (for messages). */
+const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s);
+/* Symbol `name` defined in section `shndx` (first match), or NULL. */
+const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name);
+
+/* Stages (see the top of this file). */
+int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_license(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_legacy_maps(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_btf_maps(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_data_maps(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_externs(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec);
+int eb_elf_read_map_slots(struct eb_elf *e, struct ebpf_spec *spec);
+
+/* Shared by the map stages: append a new zeroed map spec named `name` (copied). */
+int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
+		    struct ebpf_map_spec **out);
+/* Free one map spec and what it owns (its inner template included). NULL ok. */
+void eb_map_spec_free(struct ebpf_map_spec *m);
+
+/* Record where spec->maps[idx] was defined (call right after eb_spec_add_map()). */
+int eb_elf_map_loc_set(struct eb_elf *e, uint32_t idx, struct eb_elf_map_loc loc);
+/* The map defined at `off` in section `sec` (BTF-defined or legacy), or -1. */
+int32_t eb_elf_map_at(const struct eb_elf *e, const struct ebpf_spec *spec, uint32_t sec, uint64_t off);
+
+/* Whether a section name is a global-data section (.data*, .rodata*, .bss*). */
+bool eb_elf_is_data_sec(const char *name);
+
+#endif

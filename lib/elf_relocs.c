@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Relocation tags: every ELF relocation against an executable section becomes
+ * a struct eb_reloc on its instruction, saying what the instruction refers to
+ * (map, data, subprogram, kconfig, ksym, kfunc). Nothing is patched here; the
+ * relocation engine resolves the tags at load time.
+ *
+ * Calls between functions of one section need no ELF relocation (clang resolves
+ * the relative offset itself) but are tagged too, so the engine sees every call.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/elf_reader.h"
+#include "lib/error.h"
+
+#ifndef R_BPF_64_64
+#define R_BPF_64_64 1
+#endif
+#ifndef R_BPF_64_32
+#define R_BPF_64_32 10
+#endif
+
+#define LD_IMM64 (EBPF_LD | EBPF_IMM | EBPF_DW)
+#define CALL (EBPF_JMP | EBPF_CALL)
+
+struct tag_list {
+	struct eb_reloc *v;
+	size_t cnt, cap;
+};
+
+struct reloc_ctx {
+	struct eb_elf *e;
+	struct ebpf_spec *spec;
+	struct eb_text_sec *ts;
+	const char *rel_sec;	/* the relocation section's name */
+	uint64_t r_off;		/* byte offset of the relocated instruction */
+	const struct eb_elf_sym *sym;
+};
+
+static int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kind kind, uint32_t target,
+		   int64_t addend, const char *sym)
+{
+	struct eb_reloc *r;
+
+	if (eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
+		return -ENOMEM;
+	r = &l->v[l->cnt];
+	*r = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend };
+	r->sym = eb_strdup(sym);
+	if (!r->sym)
+		return -ENOMEM;
+	l->cnt++;
+	return 0;
+}
+
+/* The function starting at instruction `insn` of executable section `text`, or -1. */
+static int32_t func_at(const struct ebpf_spec *spec, uint32_t text, int64_t insn)
+{
+	for (uint32_t i = 0; i < spec->func_cnt; i++) {
+		if (spec->funcs[i].sec == text && spec->funcs[i].off == insn)
+			return (int32_t)i;
+	}
+	return -1;
+}
+
+#define RELOC_ERR(c, fmt, ...)                                                                          \
+	eb_err(-EINVAL, "%s: section '%s': relocation at offset %llu (insn %llu) against '%s': " fmt,       \
+	       (c)->e->obj, (c)->ts->name, (unsigned long long)(c)->r_off,                                 \
+	       (unsigned long long)((c)->r_off / 8), eb_elf_sym_label((c)->e, (c)->sym), ##__VA_ARGS__)
+
+/* A call or function pointer to code: which function, at which instruction. */
+static int code_target(struct reloc_ctx *c, int64_t insn_idx, int32_t *func)
+{
+	const struct eb_elf_sec *tsec = &c->e->secs[c->sym->shndx];
+	uint32_t text = (uint32_t)tsec->text;
+
+	if (insn_idx < 0 || insn_idx >= c->spec->secs[text].insn_cnt)
+		return RELOC_ERR(c, "target instruction %lld is outside section '%s'", (long long)insn_idx,
+				 tsec->name);
+	*func = func_at(c->spec, text, insn_idx);
+	if (*func < 0)
+		return RELOC_ERR(c, "target instruction %lld of section '%s' is not the start of a function",
+				 (long long)insn_idx, tsec->name);
+	return 0;
+}
+
+static int tag_extern(struct reloc_ctx *c, struct tag_list *l, const struct ebpf_insn *in, uint32_t idx)
+{
+	const struct eb_extern *x = &c->spec->externs[c->sym->ext];
+	uint32_t ext = (uint32_t)c->sym->ext;
+
+	if (in->code == CALL) {
+		if (x->kind != EBPF_EXTERN_KFUNC)
+			return RELOC_ERR(c, "call of an extern that is not a kernel function (__ksym)");
+		return add_tag(l, idx, EBPF_RELOC_KFUNC_CALL, ext, 0, x->name);
+	}
+	switch (x->kind) {
+	case EBPF_EXTERN_KCONFIG:
+		return add_tag(l, idx, EBPF_RELOC_KCONFIG, ext, (int64_t)x->offset + in->imm, x->name);
+	case EBPF_EXTERN_KSYM_VAR:
+	case EBPF_EXTERN_KSYM_TYPELESS:
+		return add_tag(l, idx, EBPF_RELOC_KSYM_VAR, ext, 0, x->name);
+	case EBPF_EXTERN_KFUNC:
+		return add_tag(l, idx, EBPF_RELOC_KFUNC_ADDR, ext, 0, x->name);
+	}
+	return RELOC_ERR(c, "unknown extern kind");
+}
+
+static int tag_ld_imm64(struct reloc_ctx *c, struct tag_list *l, const struct ebpf_insn *in, uint32_t idx)
+{
+	const struct eb_elf_sym *s = c->sym;
+	const struct eb_elf_sec *tsec;
+	int32_t target;
+	int64_t addend;
+	int err;
+
+	if (s->shndx == SHN_UNDEF || s->shndx >= c->e->sec_cnt)
+		return RELOC_ERR(c, "symbol is not defined in any section");
+	tsec = &c->e->secs[s->shndx];
+	switch (tsec->kind) {
+	case EB_SEC_TEXT:
+		/* A function's address (bpf_loop callbacks...): the byte offset sym + imm. */
+		addend = (int64_t)s->value + in->imm;
+		if (addend % (int64_t)sizeof(struct ebpf_insn))
+			return RELOC_ERR(c, "function address %lld is not instruction-aligned", (long long)addend);
+		err = code_target(c, addend / (int64_t)sizeof(struct ebpf_insn), &target);
+		if (err)
+			return err;
+		return add_tag(l, idx, EBPF_RELOC_FUNC_ADDR, (uint32_t)target,
+			       addend / (int64_t)sizeof(struct ebpf_insn), eb_elf_sym_label(c->e, s));
+	case EB_SEC_MAPS:
+	case EB_SEC_LEGACY_MAPS:
+		target = eb_elf_map_at(c->e, c->spec, s->shndx, s->value);
+		if (target < 0)
+			return RELOC_ERR(c, "no map is defined at offset %llu of section '%s'",
+					 (unsigned long long)s->value, tsec->name);
+		return add_tag(l, idx, EBPF_RELOC_MAP, (uint32_t)target, 0, eb_elf_sym_label(c->e, s));
+	case EB_SEC_DATA:
+		if (tsec->map < 0)
+			return RELOC_ERR(c, "section '%s' is empty", tsec->name);
+		addend = (int64_t)s->value + in->imm;
+		if (addend < 0 || addend > (int64_t)tsec->size)
+			return RELOC_ERR(c, "offset %lld is outside section '%s' (%llu bytes)", (long long)addend,
+					 tsec->name, (unsigned long long)tsec->size);
+		return add_tag(l, idx, EBPF_RELOC_DATA, (uint32_t)tsec->map, addend, eb_elf_sym_label(c->e, s));
+	default:
+		return RELOC_ERR(c, "section '%s' is not code, a map or global data", tsec->name);
+	}
+}
+
+static int tag_call(struct reloc_ctx *c, struct tag_list *l, const struct ebpf_insn *in, uint32_t idx)
+{
+	const struct eb_elf_sym *s = c->sym;
+	int32_t target;
+	int64_t insn;
+	int err;
+
+	if (in->src_reg != EBPF_PSEUDO_CALL)
+		return RELOC_ERR(c, "call instruction is not a bpf-to-bpf call (src_reg %u)", in->src_reg);
+	if (s->shndx == SHN_UNDEF || s->shndx >= c->e->sec_cnt || c->e->secs[s->shndx].kind != EB_SEC_TEXT)
+		return RELOC_ERR(c, "call target is not in an executable section");
+	if (s->value % sizeof(struct ebpf_insn))
+		return RELOC_ERR(c, "call target is not instruction-aligned");
+	/* The callee is sym + (imm + 1) instructions, imm being relative to the next insn. */
+	insn = (int64_t)(s->value / sizeof(struct ebpf_insn)) + in->imm + 1;
+	err = code_target(c, insn, &target);
+	if (err)
+		return err;
+	return add_tag(l, idx, EBPF_RELOC_CALL, (uint32_t)target, insn, eb_elf_sym_label(c->e, s));
+}
+
+static int tag_one(struct reloc_ctx *c, struct tag_list *l, uint32_t type)
+{
+	const struct ebpf_insn *insns = c->ts->insns;
+	uint32_t idx = (uint32_t)(c->r_off / sizeof(struct ebpf_insn));
+	const struct ebpf_insn *in = &insns[idx];
+
+	if (type == R_BPF_64_64) {
+		if (in->code != LD_IMM64 || idx + 1 >= c->ts->insn_cnt)
+			return RELOC_ERR(c, "64-bit relocation on instruction with code 0x%02x, not a complete ld_imm64",
+					 in->code);
+	} else if (type == R_BPF_64_32) {
+		if (in->code != CALL)
+			return RELOC_ERR(c, "32-bit relocation on instruction with code 0x%02x, not a call", in->code);
+	} else {
+		return RELOC_ERR(c, "unsupported relocation type %u", type);
+	}
+	if (c->sym->ext >= 0)
+		return tag_extern(c, l, in, idx);
+	if (in->code == CALL)
+		return tag_call(c, l, in, idx);
+	return tag_ld_imm64(c, l, in, idx);
+}
+
+static int read_rel_sec(struct eb_elf *e, struct ebpf_spec *spec, const struct eb_elf_sec *rs,
+			struct tag_list *l)
+{
+	struct reloc_ctx c = { .e = e, .spec = spec, .rel_sec = rs->name };
+
+	c.ts = &spec->secs[e->secs[rs->info].text];
+	if (rs->link != e->symtab)
+		return eb_err(-EINVAL, "%s: section '%s': bad section index %u for the symbol table", e->obj, rs->name,
+			      rs->link);
+	if (rs->entsize != sizeof(Elf64_Rel) || rs->size % sizeof(Elf64_Rel))
+		return eb_err(-EINVAL, "%s: section '%s': size %llu is not a multiple of the %zu-byte entry", e->obj,
+			      rs->name, (unsigned long long)rs->size, sizeof(Elf64_Rel));
+	for (uint64_t j = 0; j < rs->size / sizeof(Elf64_Rel); j++) {
+		const uint8_t *p = rs->data + j * sizeof(Elf64_Rel);
+		uint64_t info = eb_elf_u64(e, p + 8);
+		uint32_t sym = (uint32_t)ELF64_R_SYM(info);
+		int err;
+
+		c.r_off = eb_elf_u64(e, p);
+		if (sym == 0 || sym >= e->sym_cnt)
+			return eb_err(-EINVAL, "%s: section '%s': relocation %llu: bad symbol index %u (%u symbols)",
+				      e->obj, rs->name, (unsigned long long)j, sym, e->sym_cnt);
+		c.sym = &e->syms[sym];
+		if (c.r_off % sizeof(struct ebpf_insn) || c.r_off / sizeof(struct ebpf_insn) >= c.ts->insn_cnt)
+			return eb_err(-EINVAL, "%s: section '%s': relocation at offset %llu against '%s' is outside the program (%u instructions)",
+				      e->obj, c.ts->name, (unsigned long long)c.r_off, eb_elf_sym_label(e, c.sym),
+				      c.ts->insn_cnt);
+		if (ELF64_R_TYPE(info) == 0)
+			continue;	/* R_BPF_NONE */
+		err = tag_one(&c, l, (uint32_t)ELF64_R_TYPE(info));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int cmp_tag(const void *a, const void *b)
+{
+	const struct eb_reloc *x = a, *y = b;
+
+	return x->insn < y->insn ? -1 : x->insn > y->insn;
+}
+
+/* Calls within one section that clang resolved itself: tag them, untagged ones only. */
+static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_list *l, size_t ext_cnt)
+{
+	const struct eb_text_sec *ts = &spec->secs[text];
+
+	for (uint32_t i = 0, k = 0; i < ts->insn_cnt; i++) {
+		const struct ebpf_insn *in = &ts->insns[i];
+		int64_t callee;
+		int32_t f;
+
+		while (k < ext_cnt && l->v[k].insn < i)
+			k++;
+		if (k < ext_cnt && l->v[k].insn == i)
+			continue;
+		if (in->code != CALL || in->src_reg != EBPF_PSEUDO_CALL)
+			continue;
+		callee = (int64_t)i + in->imm + 1;
+		f = callee >= 0 && callee < ts->insn_cnt ? func_at(spec, text, callee) : -1;
+		if (f < 0)
+			return eb_err(-EINVAL, "%s: section '%s': call at insn %u targets instruction %lld, which is not the start of a function",
+				      spec->name, ts->name, i, (long long)callee);
+		if (add_tag(l, i, EBPF_RELOC_CALL, (uint32_t)f, callee, spec->funcs[f].name))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
+{
+	struct eb_text_sec *ts = &spec->secs[text];
+	size_t ext_cnt;
+	int err;
+
+	qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+	for (size_t i = 1; i < l->cnt; i++) {
+		if (l->v[i].insn == l->v[i - 1].insn)
+			return eb_err(-EINVAL, "%s: section '%s': two relocations on insn %u ('%s' and '%s')", spec->name,
+				      ts->name, l->v[i].insn, l->v[i - 1].sym, l->v[i].sym);
+	}
+	ext_cnt = l->cnt;
+	err = tag_local_calls(spec, text, l, ext_cnt);
+	if (err)
+		return err;
+	if (l->cnt > ext_cnt)
+		qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+	if (l->cnt > UINT32_MAX)
+		return eb_err(-EINVAL, "%s: section '%s': too many relocations", spec->name, ts->name);
+	ts->relocs = l->v;
+	ts->reloc_cnt = (uint32_t)l->cnt;
+	l->v = NULL;
+	l->cnt = l->cap = 0;
+	return 0;
+}
+
+/* Each program's relocations are the contiguous run inside its function. */
+static void set_prog_ranges(struct ebpf_spec *spec)
+{
+	for (uint32_t i = 0; i < spec->prog_cnt; i++) {
+		struct ebpf_prog_spec *p = spec->progs[i];
+		const struct eb_func *f = eb_prog_func(p);
+		const struct eb_text_sec *ts = &spec->secs[f->sec];
+		uint32_t j = 0;
+
+		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off)
+			j++;
+		p->reloc_first = j;
+		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off + f->cnt)
+			j++;
+		p->reloc_cnt = j - p->reloc_first;
+	}
+}
+
+static void free_tags(struct tag_list *l)
+{
+	for (size_t i = 0; i < l->cnt; i++)
+		eb_free((char *)l->v[i].sym);
+	eb_free(l->v);
+}
+
+int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
+{
+	for (uint32_t t = 0; t < spec->sec_cnt; t++) {
+		struct tag_list l = { 0 };
+		int err = 0;
+
+		for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
+			const struct eb_elf_sec *rs = &e->secs[i];
+
+			if (rs->type != SHT_REL && rs->type != SHT_RELA)
+				continue;
+			if (rs->info >= e->sec_cnt) {
+				err = eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
+					     e->obj, rs->name, rs->info, e->sec_cnt);
+				break;
+			}
+			if (rs->info != spec->secs[t].elf_idx)
+				continue;
+			if (rs->type == SHT_RELA)
+				err = eb_err(-EINVAL, "%s: section '%s': RELA relocations are not used by BPF objects",
+					     e->obj, rs->name);
+			else
+				err = read_rel_sec(e, spec, rs, &l);
+		}
+		if (!err)
+			err = finish_sec(spec, t, &l);
+		free_tags(&l);
+		if (err)
+			return err;
+	}
+	set_prog_ranges(spec);
+	return 0;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The spec's public read API, its few setters, and freeing. Parsing lives in
+ * lib/elf_*.c; this file only reads and edits the data model of lib/spec.h.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "lib/alloc.h"
+#include "lib/elf_reader.h"
+#include "lib/error.h"
+#include "lib/spec.h"
+
+/* ------------------------------------------------------------------ freeing */
+
+void eb_map_spec_free(struct ebpf_map_spec *m)
+{
+	if (!m)
+		return;
+	eb_map_spec_free(m->inner);
+	eb_free(m->name);
+	eb_free(m->data);
+	for (uint32_t i = 0; i < m->slot_cnt; i++)
+		eb_free(m->slots[i].name);
+	eb_free(m->slots);
+	for (uint32_t i = 0; i < m->var_cnt; i++)
+		eb_free(m->vars[i].name);
+	eb_free(m->vars);
+	eb_free(m);
+}
+
+static void prog_spec_free(struct ebpf_prog_spec *p)
+{
+	if (!p)
+		return;
+	eb_free(p->name);
+	eb_free(p->section);
+	eb_free(p->attach_target);
+	eb_free(p);
+}
+
+EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
+{
+	if (!spec)
+		return;
+	for (uint32_t i = 0; i < spec->sec_cnt; i++) {
+		struct eb_text_sec *s = &spec->secs[i];
+
+		eb_free(s->name);
+		eb_free(s->insns);
+		for (uint32_t j = 0; j < s->reloc_cnt; j++)
+			eb_free((char *)s->relocs[j].sym);
+		eb_free(s->relocs);
+	}
+	eb_free(spec->secs);
+	for (uint32_t i = 0; i < spec->func_cnt; i++)
+		eb_free(spec->funcs[i].name);
+	eb_free(spec->funcs);
+	for (uint32_t i = 0; i < spec->prog_cnt; i++)
+		prog_spec_free(spec->progs[i]);
+	eb_free(spec->progs);
+	for (uint32_t i = 0; i < spec->map_cnt; i++)
+		eb_map_spec_free(spec->maps[i]);
+	eb_free(spec->maps);
+	for (uint32_t i = 0; i < spec->extern_cnt; i++)
+		eb_free(spec->externs[i].name);
+	eb_free(spec->externs);
+	eb_btf_ext_free(spec->btf_ext);
+	eb_btf_put(spec->btf);
+	eb_free(spec->name);
+	eb_free(spec->license);
+	eb_free(spec);
+}
+
+int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
+		    struct ebpf_map_spec **out)
+{
+	struct ebpf_map_spec *m, **maps;
+
+	maps = eb_reallocarray(spec->maps, (size_t)spec->map_cnt + 1, sizeof(*maps));
+	if (!maps)
+		return -ENOMEM;
+	spec->maps = maps;
+	m = eb_calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->name = eb_strdup(name);
+	if (!m->name) {
+		eb_free(m);
+		return -ENOMEM;
+	}
+	m->spec = spec;
+	m->origin = origin;
+	maps[spec->map_cnt++] = m;
+	*out = m;
+	return 0;
+}
+
+/* ------------------------------------------------------------------- object */
+
+EBPF_API const char *ebpf_spec_name(const struct ebpf_spec *spec)
+{
+	return spec->name;
+}
+
+EBPF_API const char *ebpf_spec_license(const struct ebpf_spec *spec)
+{
+	return spec->license ? spec->license : "";
+}
+
+EBPF_API uint32_t ebpf_spec_kern_version(const struct ebpf_spec *spec)
+{
+	return spec->kern_version;
+}
+
+EBPF_API bool ebpf_spec_foreign_endian(const struct ebpf_spec *spec)
+{
+	return spec->foreign_endian;
+}
+
+EBPF_API const struct ebpf_btf *ebpf_spec_btf(const struct ebpf_spec *spec)
+{
+	return spec->btf;
+}
+
+/* ----------------------------------------------------------------- programs */
+
+EBPF_API size_t ebpf_spec_prog_count(const struct ebpf_spec *spec)
+{
+	return spec->prog_cnt;
+}
+
+EBPF_API struct ebpf_prog_spec *ebpf_spec_prog(const struct ebpf_spec *spec, size_t idx)
+{
+	return idx < spec->prog_cnt ? spec->progs[idx] : NULL;
+}
+
+EBPF_API struct ebpf_prog_spec *ebpf_spec_prog_by_name(const struct ebpf_spec *spec, const char *name)
+{
+	for (uint32_t i = 0; name && i < spec->prog_cnt; i++) {
+		if (strcmp(spec->progs[i]->name, name) == 0)
+			return spec->progs[i];
+	}
+	eb_err(-ENOENT, "%s: no program named '%s'", spec->name, name ? name : "(null)");
+	return NULL;
+}
+
+EBPF_API const char *ebpf_prog_spec_name(const struct ebpf_prog_spec *prog)
+{
+	return prog->name;
+}
+
+EBPF_API const char *ebpf_prog_spec_section(const struct ebpf_prog_spec *prog)
+{
+	return prog->section;
+}
+
+EBPF_API const char *ebpf_prog_spec_attach_target(const struct ebpf_prog_spec *prog)
+{
+	return prog->attach_target;
+}
+
+EBPF_API enum ebpf_prog_type ebpf_prog_spec_type(const struct ebpf_prog_spec *prog)
+{
+	return prog->type;
+}
+
+EBPF_API enum ebpf_attach_type ebpf_prog_spec_attach_type(const struct ebpf_prog_spec *prog)
+{
+	return prog->attach_type;
+}
+
+EBPF_API uint32_t ebpf_prog_spec_flags(const struct ebpf_prog_spec *prog)
+{
+	return prog->flags;
+}
+
+EBPF_API bool ebpf_prog_spec_autoload(const struct ebpf_prog_spec *prog)
+{
+	return prog->autoload;
+}
+
+EBPF_API void ebpf_prog_spec_set_autoload(struct ebpf_prog_spec *prog, bool autoload)
+{
+	prog->autoload = autoload;
+}
+
+EBPF_API void ebpf_prog_spec_set_type(struct ebpf_prog_spec *prog, enum ebpf_prog_type type,
+				      enum ebpf_attach_type attach_type)
+{
+	prog->type = type;
+	prog->attach_type = attach_type;
+}
+
+EBPF_API const struct ebpf_insn *ebpf_prog_spec_insns(const struct ebpf_prog_spec *prog, size_t *cnt)
+{
+	const struct eb_func *f = eb_prog_func(prog);
+
+	if (cnt)
+		*cnt = f->cnt;
+	return prog->spec->secs[f->sec].insns + f->off;
+}
+
+EBPF_API size_t ebpf_prog_spec_reloc_count(const struct ebpf_prog_spec *prog)
+{
+	return prog->reloc_cnt;
+}
+
+EBPF_API int ebpf_prog_spec_reloc(const struct ebpf_prog_spec *prog, size_t idx, struct ebpf_reloc *out)
+{
+	const struct eb_func *f = eb_prog_func(prog);
+	const struct eb_reloc *r;
+
+	if (idx >= prog->reloc_cnt)
+		return eb_err(-ENOENT, "prog '%s': no relocation %zu (it has %u)", prog->name, idx,
+			      prog->reloc_cnt);
+	r = &prog->spec->secs[f->sec].relocs[prog->reloc_first + idx];
+	out->insn = r->insn - f->off;
+	out->kind = r->kind;
+	out->symbol = r->sym;
+	out->target = r->target;
+	out->addend = r->addend;
+	return 0;
+}
+
+/* --------------------------------------------------------------------- maps */
+
+EBPF_API size_t ebpf_spec_map_count(const struct ebpf_spec *spec)
+{
+	return spec->map_cnt;
+}
+
+EBPF_API struct ebpf_map_spec *ebpf_spec_map(const struct ebpf_spec *spec, size_t idx)
+{
+	return idx < spec->map_cnt ? spec->maps[idx] : NULL;
+}
+
+EBPF_API struct ebpf_map_spec *ebpf_spec_map_by_name(const struct ebpf_spec *spec, const char *name)
+{
+	for (uint32_t i = 0; name && i < spec->map_cnt; i++) {
+		if (strcmp(spec->maps[i]->name, name) == 0)
+			return spec->maps[i];
+	}
+	eb_err(-ENOENT, "%s: no map named '%s'", spec->name, name ? name : "(null)");
+	return NULL;
+}
+
+EBPF_API const char *ebpf_map_spec_name(const struct ebpf_map_spec *map) { return map->name; }
+EBPF_API enum ebpf_map_origin ebpf_map_spec_origin(const struct ebpf_map_spec *map) { return map->origin; }
+EBPF_API enum ebpf_map_type ebpf_map_spec_type(const struct ebpf_map_spec *map) { return map->type; }
+EBPF_API uint32_t ebpf_map_spec_key_size(const struct ebpf_map_spec *map) { return map->key_size; }
+EBPF_API uint32_t ebpf_map_spec_value_size(const struct ebpf_map_spec *map) { return map->value_size; }
+EBPF_API uint32_t ebpf_map_spec_max_entries(const struct ebpf_map_spec *map) { return map->max_entries; }
+EBPF_API uint32_t ebpf_map_spec_flags(const struct ebpf_map_spec *map) { return map->flags; }
+EBPF_API uint32_t ebpf_map_spec_numa_node(const struct ebpf_map_spec *map) { return map->numa_node; }
+EBPF_API enum ebpf_pin_type ebpf_map_spec_pinning(const struct ebpf_map_spec *map) { return map->pinning; }
+EBPF_API uint64_t ebpf_map_spec_map_extra(const struct ebpf_map_spec *map) { return map->map_extra; }
+EBPF_API const struct ebpf_map_spec *ebpf_map_spec_inner(const struct ebpf_map_spec *map) { return map->inner; }
+
+EBPF_API void ebpf_map_spec_set_max_entries(struct ebpf_map_spec *map, uint32_t max_entries)
+{
+	map->max_entries = max_entries;
+}
+
+EBPF_API const void *ebpf_map_spec_initial_value(const struct ebpf_map_spec *map, size_t *size)
+{
+	bool data_like = map->origin == EBPF_MAP_ORIGIN_DATA || map->origin == EBPF_MAP_ORIGIN_KCONFIG;
+
+	if (size)
+		*size = data_like && map->data ? map->value_size : 0;
+	return data_like ? map->data : NULL;
+}
+
+EBPF_API size_t ebpf_map_spec_slot_count(const struct ebpf_map_spec *map)
+{
+	return map->slot_cnt;
+}
+
+EBPF_API int ebpf_map_spec_slot(const struct ebpf_map_spec *map, size_t idx, struct ebpf_map_slot *out)
+{
+	if (idx >= map->slot_cnt)
+		return eb_err(-ENOENT, "map '%s': no slot %zu (it has %u)", map->name, idx, map->slot_cnt);
+	out->index = map->slots[idx].index;
+	out->name = map->slots[idx].name;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- variables */
+
+EBPF_API size_t ebpf_map_spec_var_count(const struct ebpf_map_spec *map)
+{
+	return map->var_cnt;
+}
+
+EBPF_API int ebpf_map_spec_var(const struct ebpf_map_spec *map, size_t idx, struct ebpf_var_info *out)
+{
+	const struct eb_var *v;
+
+	if (idx >= map->var_cnt)
+		return eb_err(-ENOENT, "map '%s': no variable %zu (it has %u)", map->name, idx, map->var_cnt);
+	v = &map->vars[idx];
+	out->name = v->name;
+	out->offset = v->offset;
+	out->size = v->size;
+	out->btf_type = v->btf_type;
+	out->global = v->global;
+	return 0;
+}
+
+EBPF_API int ebpf_spec_set_var(struct ebpf_spec *spec, const char *name, const void *value, size_t size)
+{
+	if (!spec || !name || (!value && size))
+		return eb_err(-EINVAL, "set variable: NULL argument");
+	for (uint32_t i = 0; i < spec->map_cnt; i++) {
+		struct ebpf_map_spec *m = spec->maps[i];
+
+		if (m->origin != EBPF_MAP_ORIGIN_DATA)
+			continue;
+		for (uint32_t j = 0; j < m->var_cnt; j++) {
+			const struct eb_var *v = &m->vars[j];
+
+			if (strcmp(v->name, name) != 0)
+				continue;
+			if (size != v->size)
+				return eb_err(-EINVAL, "variable '%s' in '%s': size %zu given, the variable has %u bytes",
+					      name, m->name, size, v->size);
+			/* .bss has no initial bytes until someone sets one of its variables. */
+			if (!m->data) {
+				m->data = eb_calloc(1, m->value_size ? m->value_size : 1);
+				if (!m->data)
+					return -ENOMEM;
+			}
+			memcpy(m->data + v->offset, value, size);
+			return 0;
+		}
+	}
+	return eb_err(-ENOENT, "%s: no global variable named '%s'", spec->name, name);
+}
+
+/* ------------------------------------------------------------------ externs */
+
+EBPF_API size_t ebpf_spec_extern_count(const struct ebpf_spec *spec)
+{
+	return spec->extern_cnt;
+}
+
+EBPF_API int ebpf_spec_extern(const struct ebpf_spec *spec, size_t idx, struct ebpf_extern_info *out)
+{
+	const struct eb_extern *x;
+
+	if (idx >= spec->extern_cnt)
+		return eb_err(-ENOENT, "%s: no extern %zu (it has %u)", spec->name, idx, spec->extern_cnt);
+	x = &spec->externs[idx];
+	out->name = x->name;
+	out->kind = x->kind;
+	out->weak = x->weak;
+	out->btf_id = x->btf_id;
+	out->btf_type = x->btf_type;
+	out->size = x->kind == EBPF_EXTERN_KCONFIG ? x->size : 0;
+	out->offset = x->kind == EBPF_EXTERN_KCONFIG ? x->offset : 0;
+	return 0;
+}
