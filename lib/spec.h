@@ -175,7 +175,7 @@ struct eb_sec_def {
 
 enum {
 	EB_SEC_EXACT = 1u << 0,		/* the name must equal prefix */
-	EB_SEC_SLASH = 1u << 1,		/* prefix, or prefix + "/" + target */
+	EB_SEC_SLASH = 1u << 1,		/* prefix + "/" + target required (libbpf "prefix/") */
 	EB_SEC_PLUS = 1u << 2,		/* prefix, or prefix + "/" + optional target (libbpf "+") */
 	EB_SEC_SLEEPABLE = 1u << 3,	/* program loads with EBPF_F_SLEEPABLE */
 	EB_SEC_XDP_FRAGS = 1u << 4,	/* program loads with EBPF_F_XDP_HAS_FRAGS */
