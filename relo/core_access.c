@@ -372,17 +372,16 @@ static void EB_PRINTF(4, 5) append(char *buf, size_t len, size_t *pos, const cha
 		*pos += (size_t)w;
 }
 
-void eb_core_spec_str(const struct eb_core_spec *spec, char *buf, size_t len)
+static void spec_str(const struct eb_core_spec *spec, char *buf, size_t len, size_t *posp)
 {
 	const struct btf_type *root = eb_btf_type(spec->btf, spec->root_id);
 	const char *rname = root ? eb_btf_name(spec->btf, root) : "";
 	size_t pos = 0;
 
-	if (!len)
-		return;
 	buf[0] = 0;
 	if (!root) {
 		append(buf, len, &pos, "[%u]", spec->root_id);
+		*posp = pos;
 		return;
 	}
 	if (eb_core_kind_is_type(spec->kind) || !*rname) {
@@ -395,8 +394,10 @@ void eb_core_spec_str(const struct eb_core_spec *spec, char *buf, size_t len)
 			append(buf, len, &pos, " %s", rname);
 		else
 			append(buf, len, &pos, " [%u]", spec->root_id);
-		if (eb_core_kind_is_type(spec->kind))
+		if (eb_core_kind_is_type(spec->kind)) {
+			*posp = pos;
 			return;
+		}
 	} else if (eb_core_kind_is_enumval(spec->kind)) {
 		append(buf, len, &pos, "enum %s", rname);
 	} else {
@@ -405,6 +406,7 @@ void eb_core_spec_str(const struct eb_core_spec *spec, char *buf, size_t len)
 	if (eb_core_kind_is_enumval(spec->kind)) {
 		if (spec->len)
 			append(buf, len, &pos, "::%s", spec->acc[0].name ? spec->acc[0].name : "?");
+		*posp = pos;
 		return;
 	}
 	/* The root index only shows when it is not the usual 0 (ptr[1].field). */
@@ -416,6 +418,17 @@ void eb_core_spec_str(const struct eb_core_spec *spec, char *buf, size_t len)
 		else
 			append(buf, len, &pos, "[%u]", spec->acc[i].idx);
 	}
+	*posp = pos;
+}
+
+void eb_core_spec_str(const struct eb_core_spec *spec, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (!len)
+		return;
+	spec_str(spec, buf, len, &pos);
+	/* Say so when the path did not fit, rather than show a plausible-looking prefix. */
 	if (pos >= len && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 }

@@ -57,6 +57,8 @@ static int add_unmatched_note(struct relo_ctx *c, const struct eb_core_relo *r, 
 	int elen = (int)eb_btf_essential_len(lname);
 	const char *kind = eb_core_kind_name(r->kind);
 
+	if (cand_cnt == 0 && eb_core_kind_is_type(r->kind))
+		return eb_relo_add_note(out, r->insn_off, "%s: not found in kernel BTF (CO-RE %s)", c->path, kind);
 	if (cand_cnt == 0)
 		return eb_relo_add_note(out, r->insn_off, "%s: %s %.*s not found in kernel BTF (CO-RE %s)",
 					c->path, lt ? type_word(lt) : "type", elen, lname, kind);
