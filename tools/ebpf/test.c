@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* `ebpf test`: arrives with collection load (lib/collection.c). */
+#include "cli.h"
+
+int cmd_test(int argc, char **argv)
+{
+	cli_err("not available yet: needs collection load");
+	return CLI_FAILED;
+}
