@@ -39,6 +39,7 @@ struct ebpf_btf {
 	/* Name index: built on first lookup, published once under index_lock. */
 	pthread_mutex_t index_lock;
 	struct eb_btf_index *_Atomic index;
+	atomic_uint scans;	/* exact lookups answered by a linear scan so far */
 };
 
 /*
@@ -77,6 +78,22 @@ static inline bool eb_btf_kind_has_ref(unsigned kind)
 }
 
 /* Size in bytes of the records that follow a btf_type of this kind (no bounds check). */
-size_t eb_btf_extra_size(const struct btf_type *t);
+static inline size_t eb_btf_extra_size(const struct btf_type *t)
+{
+	size_t vlen = btf_vlen(t);
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: return 4;
+	case BTF_KIND_ARRAY: return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION: return vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM: return vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO: return vlen * sizeof(struct btf_param);
+	case BTF_KIND_VAR: return sizeof(struct btf_var);
+	case BTF_KIND_DATASEC: return vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG: return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ENUM64: return vlen * sizeof(struct btf_enum64);
+	default: return 0;
+	}
+}
 
 #endif

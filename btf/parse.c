@@ -21,24 +21,6 @@
 /* Ids must stay representable as positive int32 (eb_btf_find returns them). */
 #define EB_BTF_MAX_ID 0x7fffffffu
 
-size_t eb_btf_extra_size(const struct btf_type *t)
-{
-	size_t vlen = btf_vlen(t);
-
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT: return 4;
-	case BTF_KIND_ARRAY: return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION: return vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM: return vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO: return vlen * sizeof(struct btf_param);
-	case BTF_KIND_VAR: return sizeof(struct btf_var);
-	case BTF_KIND_DATASEC: return vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_DECL_TAG: return sizeof(struct btf_decl_tag);
-	case BTF_KIND_ENUM64: return vlen * sizeof(struct btf_enum64);
-	default: return 0;
-	}
-}
-
 static const char *const kind_names[] = {
 	"UNKN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD", "TYPEDEF",
 	"VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC",
@@ -57,6 +39,8 @@ struct vstate {
 	uint32_t str_end;	/* first string offset past all strings (base included) */
 	uint32_t max_ref;	/* largest type id referenced so far ... */
 	uint32_t max_ref_by;	/* ... and the id of the type that referenced it */
+	uint32_t *deferred;	/* ids the second pass must look at */
+	size_t nr_deferred, cap_deferred;
 };
 
 static inline void note_ref(struct vstate *s, uint32_t id, uint32_t ref)
@@ -84,15 +68,19 @@ static int bad_str(uint32_t id, const struct btf_type *t, uint32_t off, uint32_t
 			return bad_str(id, t, (off), s->str_end);              \
 	} while (0)
 
-static bool nonempty_name(const struct vstate *s, const struct btf_type *t)
+/*
+ * A named kind must not use offset 0 (""). We do not read the string itself:
+ * doing so for every type would pull the whole string table through the cache
+ * for a property no accessor relies on.
+ */
+static inline bool nonempty_name(const struct vstate *s, const struct btf_type *t)
 {
-	const char *n = eb_btf_str(s->btf, t->name_off);
-
-	return n && *n;
+	(void)s;
+	return t->name_off != 0;
 }
 
 /* Check one type's fixed fields and records (they are known to fit). */
-static int check_type(struct vstate *s, uint32_t id, const struct btf_type *t)
+static inline int check_type(struct vstate *s, uint32_t id, const struct btf_type *t)
 {
 	unsigned kind = btf_kind(t), vlen = btf_vlen(t);
 	uint32_t i;
@@ -243,15 +231,60 @@ static int check_type(struct vstate *s, uint32_t id, const struct btf_type *t)
 	}
 }
 
-static int append_off(struct vstate *s, uint32_t off)
+static inline int append_off(struct vstate *s, uint32_t off)
 {
 	struct ebpf_btf *btf = s->btf;
 
-	if (btf->start_id + (uint64_t)btf->nr >= EB_BTF_MAX_ID)
+	if (btf->nr == s->cap && btf->start_id + (uint64_t)btf->nr >= EB_BTF_MAX_ID)
 		return eb_err(-EINVAL, "BTF: too many types");
 	if (btf->nr == s->cap && eb_grow((void **)&btf->offs, &s->cap, (size_t)btf->nr + 1, sizeof(uint32_t)))
 		return -ENOMEM;
 	btf->offs[btf->nr++] = off;
+	return 0;
+}
+
+#define KBIT(k) (1u << BTF_KIND_##k)
+/* Kinds whose `type` (array: element) must eventually reach a type of another family. */
+#define CHAIN_KINDS (KBIT(PTR) | KBIT(TYPEDEF) | KBIT(VOLATILE) | KBIT(CONST) | KBIT(RESTRICT) | \
+		     KBIT(TYPE_TAG) | KBIT(ARRAY) | KBIT(VAR) | KBIT(FUNC) | KBIT(DECL_TAG))
+/* Kinds whose referenced types must be of particular kinds. */
+#define REF_KIND_CHECKED (KBIT(FUNC) | KBIT(DATASEC) | KBIT(DECL_TAG))
+
+static inline bool chain_kind(unsigned kind)
+{
+	return (CHAIN_KINDS >> kind) & 1;
+}
+
+static inline uint32_t chain_next(const struct btf_type *t)
+{
+	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
+}
+
+static int check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t);
+
+/*
+ * Whether type `id` needs the second pass. A reference cycle needs at least one
+ * edge to an id >= its own (ids strictly fall along backward edges), and a
+ * backward reference can have its kind checked right now: so only types with a
+ * forward reference are looked at again. Returns 1 (defer), 0, or an error.
+ */
+static inline int defer_or_check(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t)
+{
+	unsigned kind = btf_kind(t);
+
+	/* Rare kinds whose checks look two levels deep: always later. */
+	if (kind == BTF_KIND_DATASEC || kind == BTF_KIND_DECL_TAG)
+		return 1;
+	if (!chain_kind(kind) || chain_next(t) >= id)
+		return chain_kind(kind);
+	return (REF_KIND_CHECKED >> kind) & 1 ? check_ref_kind(btf, id, t) : 0;
+}
+
+static int push_deferred(uint32_t **v, size_t *n, size_t *cap, uint32_t id)
+{
+	if (*n == *cap && eb_grow((void **)v, cap, *n + 1, sizeof(**v)))
+		return -ENOMEM;
+	(*v)[(*n)++] = id;
 	return 0;
 }
 
@@ -286,6 +319,11 @@ static int first_pass(struct vstate *s)
 		err = check_type(s, id, t);
 		if (err)
 			return err;
+		err = defer_or_check(btf, id, t);
+		if (err > 0)
+			err = push_deferred(&s->deferred, &s->nr_deferred, &s->cap_deferred, id);
+		if (err)
+			return err;
 		off += sizeof(*t) + (uint32_t)extra;
 	}
 	if (s->max_ref >= btf->start_id + btf->nr)
@@ -294,25 +332,14 @@ static int first_pass(struct vstate *s)
 	return 0;
 }
 
-/* Whether following `kind`'s type field must eventually reach a type of another family. */
-static bool chain_kind(unsigned kind)
-{
-	switch (kind) {
-	case BTF_KIND_PTR: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_ARRAY: case BTF_KIND_VAR: case BTF_KIND_FUNC: case BTF_KIND_DECL_TAG:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static uint32_t chain_next(const struct btf_type *t)
-{
-	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
-}
 
 enum { UNSEEN = 0, ON_PATH = 1, DONE = 2 };
+
+/* eb_btf_type() for an id known to be this BTF's own (no base walk). */
+static inline const struct btf_type *own_type(const struct ebpf_btf *btf, uint32_t id)
+{
+	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
+}
 
 /*
  * Walk the chain of modifiers/typedefs/pointers/arrays starting at `id`. A walk
@@ -324,7 +351,7 @@ static int walk_chain(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
 	uint32_t cur = id, first = btf->start_id;
 
 	while (cur >= first && state[cur - first] == UNSEEN) {
-		const struct btf_type *t = eb_btf_type(btf, cur);
+		const struct btf_type *t = own_type(btf, cur);
 
 		if (!chain_kind(btf_kind(t)))
 			break;
@@ -336,7 +363,7 @@ static int walk_chain(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
 			      eb_btf_kind_name(btf_kind(eb_btf_type(btf, id))), cur);
 	for (cur = id; cur >= first && state[cur - first] == ON_PATH;) {
 		state[cur - first] = DONE;
-		cur = chain_next(eb_btf_type(btf, cur));
+		cur = chain_next(own_type(btf, cur));
 	}
 	return 0;
 }
@@ -384,22 +411,24 @@ static int check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct 
 	}
 }
 
-static int second_pass(struct ebpf_btf *btf)
+static int second_pass(struct ebpf_btf *btf, const uint32_t *ids, size_t n)
 {
 	uint8_t *state;
 	int err = 0;
 
-	state = eb_calloc(btf->nr ? btf->nr : 1, 1);
+	if (!n)
+		return 0;
+	state = eb_calloc(btf->nr, 1);
 	if (!state)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < btf->nr && !err; i++) {
-		uint32_t id = btf->start_id + i;
-		const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
+	for (size_t i = 0; i < n && !err; i++) {
+		uint32_t id = ids[i];
+		const struct btf_type *t = own_type(btf, id);
 		unsigned kind = btf_kind(t);
 
-		if (chain_kind(kind) && state[i] == UNSEEN)
+		if (chain_kind(kind) && state[id - btf->start_id] == UNSEEN)
 			err = walk_chain(btf, state, id);
-		if (!err && (kind == BTF_KIND_FUNC || kind == BTF_KIND_DATASEC || kind == BTF_KIND_DECL_TAG))
+		if (!err && (REF_KIND_CHECKED >> kind) & 1)
 			err = check_ref_kind(btf, id, t);
 	}
 	eb_free(state);
@@ -460,9 +489,10 @@ static int validate(struct ebpf_btf *btf)
 		return err;
 	s.str_end = eb_btf_str_end(btf);
 	err = first_pass(&s);
-	if (err)
-		return err;
-	return second_pass(btf);
+	if (!err)
+		err = second_pass(btf, s.deferred, s.nr_deferred);
+	eb_free(s.deferred);
+	return err;
 }
 
 int eb_btf_parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
