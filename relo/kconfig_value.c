@@ -84,6 +84,15 @@ static int put_tristate(const struct eb_extern *ext, void *dst, char c)
 			memcpy(dst, &v, 4);
 		}
 		return 0;
+	case EB_KCFG_INT:
+		/*
+		 * clang types `char` as a 1-byte signed INT without the CHAR flag, so
+		 * a 1-byte integer is how `extern char CONFIG_FOO` arrives: give it the
+		 * letter (libbpf refuses it). Wider integers cannot mean a letter.
+		 */
+		if (ext->size != 1)
+			return eb_err(-EINVAL, "value '%c' needs a bool, tristate or char extern", c);
+		/* fall through */
 	case EB_KCFG_CHAR:
 		if (ext->size != 1)
 			break;
