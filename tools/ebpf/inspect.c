@@ -334,7 +334,7 @@ int cmd_inspect(int argc, char **argv)
 		switch (c) {
 		case 'd': disasm = true; break;
 		case 'j': as_json = true; break;
-		case 'h': fputs(inspect_help, stdout); return CLI_OK;
+		case 'h': printf("%s\n%s", inspect_help, cli_exit_codes_help); return CLI_OK;
 		default:
 			cli_err("unknown option '%s' (see ebpf inspect --help)", argv[optind - 1]);
 			return CLI_USAGE;

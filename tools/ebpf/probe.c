@@ -51,8 +51,11 @@ static const enum ebpf_prog_type helper_types[] = {
 /* What a symbol can be used as, in one phrase. */
 static const char *usable_as(const struct ebpf_probe_sym *s)
 {
-	if (s->in_btf && s->is_func)
+	if (s->in_btf && s->is_func && s->kfunc_tagged)
 		return "kfunc";
+	if (s->in_btf && s->is_func)
+		return s->in_kallsyms ? "typeless ksym (a kernel function not marked as a kfunc)"
+				      : "nothing: a function in BTF, not a kfunc, not in kallsyms";
 	if (s->in_btf && s->in_kallsyms)
 		return "typed ksym";
 	if (s->in_btf)
