@@ -87,8 +87,10 @@ EBPF_API void ebpf_ringbuf_free(struct ebpf_ringbuf *rb);
 /*
  * One sample written by bpf_perf_event_output()/bpf_skb_output() on `cpu`.
  * `size` is the raw sample size as the kernel reports it: the size the program
- * passed, rounded up so that size + 4 is a multiple of 8 (the padding bytes are
- * zero). `data` is valid only during the call. Return 0 to continue; any other
+ * passed, rounded up so that size + 4 is a multiple of 8. The padding bytes are
+ * NOT zeroed by the kernel (they hold earlier ring contents), so programs whose
+ * records vary in length should carry the length themselves. `data` is valid
+ * only during the call. Return 0 to continue; any other
  * value stops consumption as for ebpf_ringbuf_fn.
  */
 typedef int (*ebpf_perfbuf_sample_fn)(void *ctx, int cpu, const void *data, uint32_t size);

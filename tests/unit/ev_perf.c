@@ -98,7 +98,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	g->sizes[g->n] = size;
 	g->first[g->n] = p[0];
 	g->uniform[g->n] = true;
-	/* Content up to the padding is uniform; padding bytes are zero. */
+	/* Content up to the padding is uniform (our fake kernel pads with zeros). */
 	for (uint32_t i = 1; i < size; i++)
 		if (p[i] != p[0] && p[i] != 0)
 			g->uniform[g->n] = false;
