@@ -78,7 +78,8 @@ static __noinline int add_static(int x)
 
 __noinline int add_global(int x)
 {
-	return x * 3 + static_bss;
+	static_bss += x;
+	return x * 3;
 }
 
 static int loop_cb(__u32 idx, void *ctx)
@@ -123,7 +124,7 @@ int sys_main(void *ctx)
 	t = bpf_task_from_pid(1);
 	if (t)
 		bpf_task_release(t);
-	return text_helper(3) + bpf_ringbuf_query(&events, 0);
+	return text_helper(bpf_get_prandom_u32()) + bpf_ringbuf_query(&events, 0);
 }
 
 /* A static function in a program section is a subprogram of that section. */
