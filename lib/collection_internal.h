@@ -70,6 +70,7 @@ struct ebpf_map {
 	uint32_t flags;				/* map_flags as created */
 	int fd;					/* -1 if not created (not referenced by any chosen program) */
 	bool pinned;				/* pinned, or reused from an existing pin */
+	bool reused;				/* an existing pin was reused (contents kept) */
 	char *pin_path;				/* NULL if not pinned */
 	bool frozen;				/* .rodata/.kconfig: frozen after initial value */
 };
@@ -125,8 +126,14 @@ void eb_prog_image_free(struct eb_prog_image *img);
 int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image *img,
 		       char **log_out);
 
-/* Create (or reuse from its pin) one map of the collection; sets map->fd. */
-int eb_map_create(struct ebpf_collection *coll, struct ebpf_map *map, const char *pin_root);
+/*
+ * Create one map of the collection, write init_value (data maps; NULL: none),
+ * freeze it if read-only, and pin it if its spec asks (under pin_root). A map
+ * pinned by name that already exists is reused instead, only if compatible.
+ * Sets map->fd.
+ */
+int eb_map_create(struct ebpf_collection *coll, struct ebpf_map *map, const char *pin_root,
+		  const void *init_value);
 /* Write a map's initial contents (data sections) and freeze read-only ones. */
 int eb_map_init_data(struct ebpf_map *map, const void *value);
 /* Fill prog-array and map-in-map slots once programs are loaded. */

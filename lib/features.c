@@ -32,10 +32,10 @@ static enum eb_answer cached(cell_t *c, enum eb_answer (*probe)(const void *), c
 	return a;
 }
 
-/* errno of a probe that cannot tell: no privilege, or resource limits. */
+/* errno of a probe that cannot tell: no privilege, or resource limits (EACCES is the verifier rejecting: conclusive). */
 static bool inconclusive(int err)
 {
-	return err == -EPERM || err == -EACCES || err == -ENOMEM || err == -EAGAIN ||
+	return err == -EPERM || err == -ENOMEM || err == -EAGAIN ||
 	       err == -EMFILE || err == -ENFILE;
 }
 

@@ -28,7 +28,7 @@ static void to_cell(cell_t *c, enum eb_answer a)
 
 static bool inconclusive(int err)
 {
-	return err == -EPERM || err == -EACCES || err == -ENOMEM || err == -EAGAIN ||
+	return err == -EPERM || err == -ENOMEM || err == -EAGAIN ||
 	       err == -EMFILE || err == -ENFILE;
 }
 

@@ -77,6 +77,9 @@ enum eb_bpf_cmd {
 /* A 64-bit slot that carries a user pointer. */
 #define EB_U64 uint64_t __attribute__((aligned(8)))
 
+/* Copy a kernel object name: at most 15 chars, others than [A-Za-z0-9_.] become '_'. */
+void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src);
+
 static inline uint64_t eb_ptr(const void *p)
 {
 	return (uint64_t)(uintptr_t)p;

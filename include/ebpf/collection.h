@@ -102,6 +102,28 @@ EBPF_API int ebpf_map_delete(const struct ebpf_map *map, const void *key);
 /* key NULL: first key. -ENOENT after the last. */
 EBPF_API int ebpf_map_next_key(const struct ebpf_map *map, const void *key, void *next_key);
 
+/* Look up and remove in one step (queue/stack maps: pop, key NULL). */
+EBPF_API int ebpf_map_lookup_and_delete(const struct ebpf_map *map, const void *key, void *value);
+/* Make the map read-only for user space from now on (BPF_MAP_FREEZE). */
+EBPF_API int ebpf_map_freeze(const struct ebpf_map *map);
+
+/*
+ * Batch operations (hash and array maps; -EOPNOTSUPP for others). `count` is in:
+ * capacity of keys/values (elements), out: elements processed, also on failure.
+ * Lookup batches: in_batch NULL starts at the beginning, out_batch receives the
+ * position to continue from (key_size bytes; for hashes at least 4); -ENOENT
+ * means the end was reached and *count elements were still returned.
+ * values holds ebpf_map_value_buf_size() bytes per element.
+ */
+EBPF_API int ebpf_map_lookup_batch(const struct ebpf_map *map, void *in_batch, void *out_batch,
+				   void *keys, void *values, uint32_t *count);
+EBPF_API int ebpf_map_lookup_and_delete_batch(const struct ebpf_map *map, void *in_batch,
+					      void *out_batch, void *keys, void *values,
+					      uint32_t *count);
+EBPF_API int ebpf_map_update_batch(const struct ebpf_map *map, const void *keys, const void *values,
+				   uint32_t *count, uint64_t elem_flags);
+EBPF_API int ebpf_map_delete_batch(const struct ebpf_map *map, const void *keys, uint32_t *count);
+
 /* Number of possible CPUs (sizing per-CPU values and perf buffers). */
 EBPF_API int ebpf_num_possible_cpus(void);
 

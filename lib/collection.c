@@ -1,0 +1,555 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Collection load: the kernel view (BTF, kallsyms, kconfig, version, cookie
+ * support) → externs → the object's BTF into the kernel → maps (data written,
+ * .rodata/.kconfig frozen before any program is verified) → each chosen
+ * program relocated and loaded (a failure stays with that program unless
+ * all_or_nothing) → prog-array and map-in-map slots.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/alloc.h"
+#include "lib/collection_internal.h"
+#include "lib/error.h"
+#include "lib/features.h"
+#include "lib/sys.h"
+
+/* ---------------------------------------------------------------- close */
+
+static void prog_release(struct ebpf_prog *p)
+{
+	eb_close(p->fd);
+	p->fd = -1;
+	eb_free(p->name);
+	eb_free(p->section);
+	eb_free(p->attach_target);
+	eb_free(p->load_msg);
+	eb_free(p->log);
+	eb_relo_prog_free(&p->relo);
+}
+
+void ebpf_collection_close(struct ebpf_collection *coll)
+{
+	if (!coll)
+		return;
+	for (uint32_t i = 0; i < coll->prog_cnt; i++)
+		prog_release(&coll->progs[i]);
+	for (uint32_t i = 0; i < coll->map_cnt; i++) {
+		eb_close(coll->maps[i].fd);
+		eb_free(coll->maps[i].name);
+		eb_free(coll->maps[i].pin_path);
+	}
+	eb_free(coll->progs);
+	eb_free(coll->maps);
+	eb_close(coll->btf_fd);
+	eb_free(coll->license);
+	if (coll->externs)
+		eb_relo_externs_free(coll->externs, coll->spec->extern_cnt);
+	eb_btf_put(coll->env.kbtf);
+	eb_kallsyms_put(coll->ksyms);
+	eb_kconfig_free(coll->kconfig);
+	eb_free(coll);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+static int setup_objects(struct ebpf_collection *coll, const struct ebpf_spec *spec)
+{
+	coll->progs = eb_calloc(spec->prog_cnt ? spec->prog_cnt : 1, sizeof(*coll->progs));
+	coll->maps = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*coll->maps));
+	if (!coll->progs || !coll->maps)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < spec->prog_cnt; i++) {
+		const struct ebpf_prog_spec *ps = spec->progs[i];
+		struct ebpf_prog *p = &coll->progs[i];
+		p->coll = coll;
+		p->spec = ps;
+		p->fd = -1;
+		coll->prog_cnt++;
+		p->name = eb_strdup(ps->name);
+		p->section = eb_strdup(ps->section ? ps->section : "");
+		p->attach_target = eb_strdup(ps->attach_target ? ps->attach_target : "");
+		if (!p->name || !p->section || !p->attach_target)
+			return -ENOMEM;
+		p->type = ps->type;
+		p->attach_type = ps->attach_type;
+		p->prog_flags = ps->flags;
+	}
+	for (uint32_t i = 0; i < spec->map_cnt; i++) {
+		const struct ebpf_map_spec *ms = spec->maps[i];
+		struct ebpf_map *m = &coll->maps[i];
+		m->coll = coll;
+		m->spec = ms;
+		m->fd = -1;
+		coll->map_cnt++;
+		m->name = eb_strdup(ms->name);
+		if (!m->name)
+			return -ENOMEM;
+		m->type = ms->type;
+		m->key_size = ms->key_size;
+		m->value_size = ms->value_size;
+		m->max_entries = ms->max_entries;
+		m->flags = ms->flags;
+	}
+	coll->license = eb_strdup(spec->license ? spec->license : "");
+	return coll->license ? 0 : -ENOMEM;
+}
+
+/* Which programs to load: the named ones, or every autoload program. */
+static int select_programs(struct ebpf_collection *coll, const char *const *names)
+{
+	if (!names) {
+		for (uint32_t i = 0; i < coll->prog_cnt; i++)
+			coll->progs[i].selected = coll->progs[i].spec->autoload;
+		return 0;
+	}
+	for (const char *const *n = names; *n; n++) {
+		bool found = false;
+		for (uint32_t i = 0; i < coll->prog_cnt; i++)
+			if (!strcmp(coll->progs[i].name, *n))
+				coll->progs[i].selected = found = true;
+		if (!found)
+			return eb_err(-ENOENT, "program '%s' is not in object '%s'", *n,
+				      coll->spec->name ? coll->spec->name : "?");
+	}
+	return 0;
+}
+
+static void mark_map(const struct ebpf_spec *spec, bool *need, uint32_t idx);
+
+/* A map needs the maps its slots name (map-in-map contents). */
+static void mark_slot_maps(const struct ebpf_spec *spec, bool *need, uint32_t idx)
+{
+	const struct ebpf_map_spec *ms = spec->maps[idx];
+	if (ms->type != EBPF_MAP_TYPE_ARRAY_OF_MAPS && ms->type != EBPF_MAP_TYPE_HASH_OF_MAPS)
+		return;
+	for (uint32_t s = 0; s < ms->slot_cnt; s++)
+		for (uint32_t j = 0; j < spec->map_cnt; j++)
+			if (ms->slots[s].name && !strcmp(spec->maps[j]->name, ms->slots[s].name))
+				mark_map(spec, need, j);
+}
+
+static void mark_map(const struct ebpf_spec *spec, bool *need, uint32_t idx)
+{
+	if (idx >= spec->map_cnt || need[idx])
+		return;
+	need[idx] = true;
+	mark_slot_maps(spec, need, idx);
+}
+
+static void mark_relocs(const struct ebpf_spec *spec, bool *need, const struct eb_reloc *r,
+			uint32_t cnt)
+{
+	for (uint32_t i = 0; i < cnt; i++) {
+		if (r[i].kind == EBPF_RELOC_MAP || r[i].kind == EBPF_RELOC_DATA)
+			mark_map(spec, need, r[i].target);
+		else if (r[i].kind == EBPF_RELOC_KCONFIG && spec->kconfig_map >= 0)
+			mark_map(spec, need, (uint32_t)spec->kconfig_map);
+	}
+}
+
+/*
+ * With an explicit program list, create only the maps those programs (and any
+ * subprogram, which may be shared) reference; otherwise every map.
+ */
+static int select_maps(struct ebpf_collection *coll, bool all, bool **out)
+{
+	const struct ebpf_spec *spec = coll->spec;
+	bool *need = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*need));
+	if (!need)
+		return -ENOMEM;
+	*out = need;
+	if (all) {
+		for (uint32_t i = 0; i < spec->map_cnt; i++)
+			need[i] = true;
+		return 0;
+	}
+	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
+		const struct ebpf_prog_spec *ps = coll->progs[i].spec;
+		if (!coll->progs[i].selected)
+			continue;
+		const struct eb_text_sec *sec = &spec->secs[eb_prog_func(ps)->sec];
+		if (ps->reloc_first <= sec->reloc_cnt && ps->reloc_cnt <= sec->reloc_cnt - ps->reloc_first)
+			mark_relocs(spec, need, sec->relocs + ps->reloc_first, ps->reloc_cnt);
+	}
+	/* subprograms: their relocations are those not inside any program's range */
+	for (uint32_t f = 0; f < spec->func_cnt; f++) {
+		const struct eb_func *fn = &spec->funcs[f];
+		if (fn->prog >= 0 || fn->sec >= spec->sec_cnt)
+			continue;
+		const struct eb_text_sec *sec = &spec->secs[fn->sec];
+		for (uint32_t r = 0; r < sec->reloc_cnt; r++)
+			if (sec->relocs[r].insn >= fn->off && sec->relocs[r].insn - fn->off < fn->cnt)
+				mark_relocs(spec, need, &sec->relocs[r], 1);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- kernel view */
+
+static bool has_syscall_wrapper(const struct eb_kallsyms *ks)
+{
+	static const char *const syms[] = { "__x64_sys_bpf", "__arm64_sys_bpf", "__s390x_sys_bpf",
+					    "__riscv_sys_bpf", "__ia32_sys_bpf", "__powerpc_sys_bpf" };
+	uint64_t addr;
+	for (size_t i = 0; ks && i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (!eb_kallsyms_lookup(ks, syms[i], &addr))
+			return true;
+	return false;
+}
+
+static void setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *opts)
+{
+	struct eb_relo_env *env = &coll->env;
+	const char *path = opts ? opts->kernel_btf_path : NULL;
+	int err = path ? eb_btf_load_file(path, NULL, &env->kbtf) : eb_btf_vmlinux(&env->kbtf);
+	if (err) {
+		/* only programs with CO-RE, kfuncs or typed ksyms need it: they will say so */
+		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
+		env->kbtf = NULL;
+	}
+	if (eb_kallsyms_get(&coll->ksyms)) {
+		eb_debug("kallsyms unavailable: %s", ebpf_errmsg());
+		coll->ksyms = NULL;
+	}
+	env->ksyms = coll->ksyms;
+	if (eb_kconfig_load(&coll->kconfig)) {
+		eb_debug("kernel config unavailable: %s", ebpf_errmsg());
+		coll->kconfig = NULL;
+	}
+	env->kconfig = coll->kconfig;
+	env->kernel_version = eb_kernel_version();
+	env->has_bpf_cookie = eb_feature(EB_FEAT_BPF_COOKIE) == EB_YES;
+	env->has_syscall_wrapper = has_syscall_wrapper(coll->ksyms);
+	env->allow_module_btf = true;
+	eb_err_clear();
+}
+
+/* The object's BTF, sanitized for this kernel: needed for func_info and map BTF. */
+static void load_btf(struct ebpf_collection *coll)
+{
+	void *data = NULL;
+	size_t size = 0;
+	coll->btf_fd = -1;
+	if (!coll->spec->btf)
+		return;
+	int err = eb_btf_sanitize(coll->spec->btf, eb_btf_features(), &data, &size);
+	if (!err && size > UINT32_MAX)
+		err = -E2BIG;
+	if (!err) {
+		int fd = eb_sys_btf_load_raw(data, (uint32_t)size);
+		if (fd < 0)
+			err = eb_err(fd, "BTF_LOAD: %s", strerror(-fd));
+		else
+			coll->btf_fd = fd;
+	}
+	eb_free(data);
+	if (err)
+		/* programs still load without func/line info; maps without BTF ids */
+		eb_warn("object '%s': its BTF is not loaded into the kernel: %s",
+			coll->spec->name ? coll->spec->name : "?", ebpf_errmsg());
+}
+
+/* ---------------------------------------------------------------- programs */
+
+/* attach_btf_id for programs that name a kernel function or tracepoint. */
+static int resolve_attach_btf(struct ebpf_prog *p)
+{
+	const char *prefix;
+	unsigned kind = BTF_KIND_FUNC;
+	if (p->type == EBPF_PROG_TYPE_TRACING) {
+		switch (p->attach_type) {
+		case EBPF_TRACE_RAW_TP:
+			prefix = "btf_trace_";
+			kind = BTF_KIND_TYPEDEF;
+			break;
+		case EBPF_TRACE_ITER:
+			prefix = "bpf_iter_";
+			break;
+		default:
+			prefix = "";
+			break;
+		}
+	} else if (p->type == EBPF_PROG_TYPE_LSM) {
+		prefix = "bpf_lsm_";
+	} else if (p->type == EBPF_PROG_TYPE_EXT) {
+		return eb_err(-EOPNOTSUPP, "prog '%s': freplace (extension) programs are not supported",
+			      p->name);
+	} else {
+		return 0;
+	}
+	if (!p->attach_target[0])
+		return eb_err(-EINVAL, "prog '%s': section '%s' needs an attach target (e.g. '%s/<name>')",
+			      p->name, p->section, p->section);
+	struct ebpf_btf *vm = NULL;
+	/* the attach target is in the running kernel, even when CO-RE uses another BTF */
+	int err = eb_btf_vmlinux(&vm);
+	if (err)
+		return eb_err_ctx(err, "prog '%s': resolving attach target '%s'", p->name,
+				  p->attach_target);
+	size_t n = strlen(prefix) + strlen(p->attach_target) + 1;
+	char *full = eb_malloc(n);
+	if (!full) {
+		eb_btf_put(vm);
+		return -ENOMEM;
+	}
+	strcpy(full, prefix);
+	strcat(full, p->attach_target);
+	int32_t id = eb_btf_find(vm, full, kind);
+	eb_btf_put(vm);
+	if (id <= 0) {
+		err = eb_err(-ESRCH, "prog '%s': attach target '%s' not found in kernel BTF (looked for "
+			     "%s '%s')", p->name, p->attach_target,
+			     kind == BTF_KIND_TYPEDEF ? "typedef" : "function", full);
+		eb_free(full);
+		return err;
+	}
+	eb_free(full);
+	p->attach_btf_id = (uint32_t)id;
+	return 0;
+}
+
+static void prog_fail(struct ebpf_prog *p, int err)
+{
+	p->load_err = err;
+	p->load_msg = eb_strdup(ebpf_errmsg());
+	eb_warn("%s", ebpf_errmsg());
+}
+
+static int load_program(struct ebpf_collection *coll, struct ebpf_prog *p, const int *map_fds)
+{
+	int err = resolve_attach_btf(p);
+	if (!err)
+		err = eb_relo_program(coll->spec, p->spec, &coll->env, coll->externs, map_fds, &p->relo);
+	if (err) {
+		prog_fail(p, err);
+		return err;
+	}
+	p->relocated = true;
+	/* the relocation output is loaded as is (no copy); it stays for private copies */
+	struct eb_prog_image img = {
+		.insns = p->relo.insns, .insn_cnt = p->relo.insn_cnt,
+		.func_info = p->relo.func_info, .func_info_cnt = p->relo.func_info_cnt,
+		.line_info = p->relo.line_info, .line_info_cnt = p->relo.line_info_cnt,
+	};
+	int fd = eb_prog_load_image(p, &img, &p->log);
+	if (fd < 0) {
+		prog_fail(p, fd);
+		return fd;
+	}
+	p->fd = fd;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- load */
+
+static int create_maps(struct ebpf_collection *coll, const bool *need, const char *pin_root,
+		       int *map_fds)
+{
+	const struct ebpf_spec *spec = coll->spec;
+	for (uint32_t i = 0; i < coll->map_cnt; i++) {
+		struct ebpf_map *m = &coll->maps[i];
+		map_fds[i] = -1;
+		if (!need[i])
+			continue;
+		const void *init = m->spec->data;
+		void *kconfig = NULL;
+		if ((int32_t)i == spec->kconfig_map) {
+			kconfig = eb_calloc(1, m->spec->value_size ? m->spec->value_size : 1);
+			if (!kconfig)
+				return -ENOMEM;
+			int err = eb_relo_fill_kconfig(spec, &coll->env, kconfig, m->spec->value_size);
+			if (err) {
+				eb_free(kconfig);
+				return err;
+			}
+			init = kconfig;
+		}
+		int err = eb_map_create(coll, m, pin_root, init);
+		eb_free(kconfig);
+		if (err)
+			return err;
+		map_fds[i] = m->fd;
+	}
+	return 0;
+}
+
+static int fill_slots(struct ebpf_collection *coll)
+{
+	for (uint32_t i = 0; i < coll->map_cnt; i++) {
+		struct ebpf_map *m = &coll->maps[i];
+		/* a reused pinned map keeps the slots it has */
+		if (m->fd < 0 || !m->spec->slot_cnt || m->reused)
+			continue;
+		int err = eb_map_fill_slots(coll, m);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_opts *opts,
+			 struct ebpf_collection **out)
+{
+	struct ebpf_collection *coll;
+	bool *need = NULL;
+	int *map_fds = NULL;
+	int err;
+
+	if (!out)
+		return eb_err(-EINVAL, "collection load: no output pointer");
+	*out = NULL;
+	if (!spec)
+		return eb_err(-EINVAL, "collection load: no spec");
+	if (opts && opts->sz < sizeof(size_t))
+		return eb_err(-EINVAL, "collection load: options size %zu is too small", opts->sz);
+	if (spec->foreign_endian)
+		return eb_err(-EINVAL, "object '%s' is in the foreign byte order: it can be inspected "
+			      "but not loaded on this machine", spec->name ? spec->name : "?");
+
+	coll = eb_calloc(1, sizeof(*coll));
+	if (!coll)
+		return -ENOMEM;
+	coll->spec = spec;
+	coll->btf_fd = -1;
+	coll->kern_version = spec->kern_version ? spec->kern_version : eb_kernel_version();
+	coll->log_level = opts && opts->log_level ? opts->log_level : 1;
+	err = setup_objects(coll, spec);
+	if (!err)
+		err = select_programs(coll, opts ? opts->programs : NULL);
+	if (!err)
+		err = select_maps(coll, !(opts && opts->programs), &need);
+	if (err)
+		goto fail;
+
+	setup_env(coll, opts);
+	err = eb_relo_resolve_externs(spec, &coll->env, &coll->externs);
+	if (err)
+		goto fail;
+	load_btf(coll);
+
+	map_fds = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*map_fds));
+	if (!map_fds) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = create_maps(coll, need, opts ? opts->pin_root : NULL, map_fds);
+	if (err)
+		goto fail;
+
+	int first_err = 0;
+	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
+		struct ebpf_prog *p = &coll->progs[i];
+		if (!p->selected)
+			continue;
+		int perr = load_program(coll, p, map_fds);
+		if (perr && !first_err)
+			first_err = perr;
+		if (perr && opts && opts->all_or_nothing) {
+			err = perr;
+			goto fail;
+		}
+	}
+	err = fill_slots(coll);
+	if (err)
+		goto fail;
+	eb_free(need);
+	eb_free(map_fds);
+	/* a failed program's message stays the thread's message; its error is per program */
+	(void)first_err;
+	*out = coll;
+	return 0;
+
+fail:
+	eb_free(need);
+	eb_free(map_fds);
+	{
+		/* closing must not clobber the message explaining the failure */
+		char *msg = eb_strdup(ebpf_errmsg());
+		ebpf_collection_close(coll);
+		if (msg) {
+			eb_err(err, "%s", msg);
+			eb_free(msg);
+		}
+	}
+	return err;
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+struct ebpf_prog *ebpf_collection_prog(const struct ebpf_collection *coll, const char *name)
+{
+	for (uint32_t i = 0; coll && name && i < coll->prog_cnt; i++)
+		if (!strcmp(coll->progs[i].name, name))
+			return &coll->progs[i];
+	return NULL;
+}
+
+struct ebpf_map *ebpf_collection_map(const struct ebpf_collection *coll, const char *name)
+{
+	for (uint32_t i = 0; coll && name && i < coll->map_cnt; i++)
+		if (!strcmp(coll->maps[i].name, name))
+			return &coll->maps[i];
+	return NULL;
+}
+
+size_t ebpf_collection_prog_count(const struct ebpf_collection *coll)
+{
+	return coll ? coll->prog_cnt : 0;
+}
+
+struct ebpf_prog *ebpf_collection_prog_at(const struct ebpf_collection *coll, size_t idx)
+{
+	return coll && idx < coll->prog_cnt ? &coll->progs[idx] : NULL;
+}
+
+size_t ebpf_collection_map_count(const struct ebpf_collection *coll)
+{
+	return coll ? coll->map_cnt : 0;
+}
+
+struct ebpf_map *ebpf_collection_map_at(const struct ebpf_collection *coll, size_t idx)
+{
+	return coll && idx < coll->map_cnt ? &coll->maps[idx] : NULL;
+}
+
+const char *ebpf_prog_name(const struct ebpf_prog *prog)
+{
+	return prog ? prog->name : NULL;
+}
+
+const struct ebpf_prog_spec *ebpf_prog_spec_of(const struct ebpf_prog *prog)
+{
+	return prog ? prog->spec : NULL;
+}
+
+int ebpf_prog_fd(const struct ebpf_prog *prog)
+{
+	return prog ? prog->fd : -1;
+}
+
+int ebpf_prog_load_error(const struct ebpf_prog *prog, const char **msg)
+{
+	if (msg)
+		*msg = "";
+	if (!prog)
+		return -EINVAL;
+	if (prog->load_err) {
+		if (msg)
+			*msg = prog->load_msg ? prog->load_msg : "";
+		return prog->load_err;
+	}
+	if (prog->fd < 0) {
+		if (msg)
+			*msg = "not loaded: not chosen for this load (autoload off or not in opts.programs)";
+		return -ENOENT;
+	}
+	return 0;
+}
+
+const char *ebpf_prog_verifier_log(const struct ebpf_prog *prog)
+{
+	return prog && prog->log ? prog->log : "";
+}

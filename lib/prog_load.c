@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Loading one program image: PROG_LOAD without a log first (fast path), then
+ * the verifier-log retry and the explanation. Also the private rewritten copy
+ * used for cookie emulation.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/alloc.h"
+#include "lib/collection_internal.h"
+#include "lib/error.h"
+#include "lib/features.h"
+#include "lib/sys.h"
+#include "lib/verifier_log.h"
+
+/* Kernel object names: at most 15 chars of [A-Za-z0-9_.]. */
+void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
+{
+	size_t n = 0;
+	memset(dst, 0, EB_OBJ_NAME_LEN);
+	for (; src && *src && n < EB_OBJ_NAME_LEN - 1; src++) {
+		char c = *src;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			  c == '_' || c == '.';
+		dst[n++] = ok ? c : '_';
+	}
+}
+
+int eb_prog_image_from_relo(const struct eb_relo_prog *relo, struct eb_prog_image *img)
+{
+	memset(img, 0, sizeof(*img));
+	img->insns = eb_memdup(relo->insns, (size_t)relo->insn_cnt * sizeof(*relo->insns));
+	if (!img->insns)
+		goto nomem;
+	img->insn_cnt = relo->insn_cnt;
+	if (relo->func_info_cnt) {
+		img->func_info = eb_memdup(relo->func_info,
+					   (size_t)relo->func_info_cnt * sizeof(*relo->func_info));
+		if (!img->func_info)
+			goto nomem;
+		img->func_info_cnt = relo->func_info_cnt;
+	}
+	if (relo->line_info_cnt) {
+		img->line_info = eb_memdup(relo->line_info,
+					   (size_t)relo->line_info_cnt * sizeof(*relo->line_info));
+		if (!img->line_info)
+			goto nomem;
+		img->line_info_cnt = relo->line_info_cnt;
+	}
+	return 0;
+nomem:
+	eb_prog_image_free(img);
+	return -ENOMEM;
+}
+
+void eb_prog_image_free(struct eb_prog_image *img)
+{
+	if (!img)
+		return;
+	eb_free(img->insns);
+	eb_free(img->func_info);
+	eb_free(img->line_info);
+	memset(img, 0, sizeof(*img));
+}
+
+int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image *img,
+		       char **log_out)
+{
+	const struct ebpf_collection *coll = prog->coll;
+	struct eb_attr_prog_load a;
+	char *log = NULL;
+
+	if (log_out)
+		*log_out = NULL;
+	if (!img->insn_cnt)
+		return eb_err(-EINVAL, "prog '%s': no instructions", prog->name);
+	if (prog->relo.fd_btf_cnt)
+		return eb_err(-EOPNOTSUPP, "prog '%s': kfuncs in kernel modules ('%s') are not "
+			      "supported yet", prog->name,
+			      prog->relo.fd_modules && prog->relo.fd_modules[0] ?
+			      prog->relo.fd_modules[0] : "?");
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = prog->type;
+	if (prog->attach_type != EBPF_ATTACH_TYPE_NONE)
+		a.expected_attach_type = (uint32_t)prog->attach_type;
+	a.insns = eb_ptr(img->insns);
+	a.insn_cnt = img->insn_cnt;
+	a.license = eb_ptr(coll->license ? coll->license : "");
+	a.kern_version = coll->kern_version;
+	a.prog_flags = prog->prog_flags;
+	a.attach_btf_id = prog->attach_btf_id;
+	if (eb_feature(EB_FEAT_PROG_NAME) != EB_NO)
+		eb_obj_name(a.prog_name, prog->name);
+	if (coll->btf_fd >= 0 && img->func_info_cnt) {
+		a.prog_btf_fd = (uint32_t)coll->btf_fd;
+		a.func_info = eb_ptr(img->func_info);
+		a.func_info_cnt = img->func_info_cnt;
+		a.func_info_rec_size = sizeof(*img->func_info);
+		if (img->line_info_cnt) {
+			a.line_info = eb_ptr(img->line_info);
+			a.line_info_cnt = img->line_info_cnt;
+			a.line_info_rec_size = sizeof(*img->line_info);
+		}
+	}
+
+	int fd = eb_sys_prog_load(&a);
+	if (fd >= 0)
+		return fd;
+	int err = fd;
+	fd = eb_load_with_log(&a, coll->log_level, err, &log, 0);
+	if (fd >= 0) {
+		/* the retry succeeded (the first failure was transient) */
+		eb_free(log);
+		return fd;
+	}
+	/* ENOSPC only means the log was cut short: the program's own error is the first one */
+	struct eb_prog_desc d = {
+		.name = prog->name, .section = prog->section, .type = prog->type,
+		.attach_type = prog->attach_type, .notes = prog->relo.notes,
+		.note_cnt = prog->relo.note_cnt,
+	};
+	err = eb_verifier_explain(&d, err, log);
+	if (log_out)
+		*log_out = log;
+	else
+		eb_free(log);
+	return err;
+}
+
+int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, void *ctx,
+		      int *out_fd)
+{
+	struct eb_prog_image img;
+	int err;
+
+	*out_fd = -1;
+	if (!prog->relocated)
+		return eb_err(-ENOENT, "prog '%s': has no relocated instructions to copy "
+			      "(not loaded by this collection)", prog->name);
+	err = eb_prog_image_from_relo(&prog->relo, &img);
+	if (err)
+		return err;
+	err = rewrite ? rewrite(&img, ctx) : 0;
+	if (!err) {
+		int fd = eb_prog_load_image(prog, &img, NULL);
+		if (fd >= 0)
+			*out_fd = fd;
+		else
+			err = fd;
+	}
+	eb_prog_image_free(&img);
+	return err;
+}
