@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Kernel BTF benchmark: open /sys/kernel/btf/vmlinux and resolve 20 names (kfuncs,
+ * per-CPU variables, common structs), ours vs libbpf (btf__parse +
+ * btf__find_by_name_kind) when built with HAVE_LIBBPF. Each run is a fresh
+ * parse (not our process-wide cache, which would make the comparison unfair).
+ *
+ *   btf_bench [runs]          timing table (median of `runs`, default 31)
+ *   btf_bench --once ours     one open + 20 lookups, for callgrind --toggle-collect
+ *   btf_bench --once libbpf
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "btf/btf.h"
+#ifdef HAVE_LIBBPF
+/* tools/bench/btf_bench_libbpf.c: libbpf's headers clash with our BTF definitions. */
+int libbpf_open_find(const char *path, const char *const *names, const unsigned *kinds, int n,
+		     int32_t *ids);
+#endif
+
+#define VMLINUX "/sys/kernel/btf/vmlinux"
+#define NNAMES 20
+
+static const struct { const char *name; unsigned kind; } names[NNAMES] = {
+	{ "task_struct", BTF_KIND_STRUCT }, { "sk_buff", BTF_KIND_STRUCT },
+	{ "bpf_task_from_pid", BTF_KIND_FUNC }, { "bpf_task_release", BTF_KIND_FUNC },
+	{ "bpf_cgroup_from_id", BTF_KIND_FUNC }, { "bpf_cpumask_create", BTF_KIND_FUNC },
+	{ "bpf_cpumask_release", BTF_KIND_FUNC }, { "bpf_skb_ct_lookup", BTF_KIND_FUNC },
+	{ "bpf_ct_release", BTF_KIND_FUNC }, { "bpf_prog_active", BTF_KIND_VAR },
+	{ "runqueues", BTF_KIND_VAR }, { "softnet_data", BTF_KIND_VAR },
+	{ "cgroup", BTF_KIND_STRUCT }, { "file", BTF_KIND_STRUCT }, { "inode", BTF_KIND_STRUCT },
+	{ "mm_struct", BTF_KIND_STRUCT }, { "net_device", BTF_KIND_STRUCT },
+	{ "sock", BTF_KIND_STRUCT }, { "bpf_map", BTF_KIND_STRUCT }, { "pt_regs", BTF_KIND_STRUCT },
+};
+
+static int32_t ids_ours[NNAMES];
+
+static double now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static size_t heap_in_use(void)
+{
+	struct mallinfo2 m = mallinfo2();
+
+	return m.uordblks + m.hblkhd;
+}
+
+/* Returns the heap held while the BTF is open (bytes), or (size_t)-1 on error. */
+__attribute__((noinline)) size_t run_ours(void)
+{
+	size_t before = heap_in_use(), held;
+	struct ebpf_btf *btf;
+
+	if (eb_btf_load_file(VMLINUX, NULL, &btf))
+		return (size_t)-1;
+	for (int i = 0; i < NNAMES; i++)
+		ids_ours[i] = eb_btf_find(btf, names[i].name, names[i].kind);
+	held = heap_in_use() - before;
+	eb_btf_put(btf);
+	return held;
+}
+
+#ifdef HAVE_LIBBPF
+static int32_t ids_libbpf[NNAMES];
+static const char *name_list[NNAMES];
+static unsigned kind_list[NNAMES];
+
+__attribute__((noinline)) int run_libbpf(void)
+{
+	return libbpf_open_find(VMLINUX, name_list, kind_list, NNAMES, ids_libbpf);
+}
+#endif
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 31;
+	double *ours, *lb, *ratio;
+	size_t held = 0;
+
+#ifdef HAVE_LIBBPF
+	for (int i = 0; i < NNAMES; i++) {
+		name_list[i] = names[i].name;
+		kind_list[i] = names[i].kind;
+	}
+#endif
+	if (argc == 3 && !strcmp(argv[1], "--once")) {
+		if (!strcmp(argv[2], "ours"))
+			return run_ours() == (size_t)-1;
+#ifdef HAVE_LIBBPF
+		if (!strcmp(argv[2], "libbpf"))
+			return run_libbpf() != 0;
+#endif
+		return 2;
+	}
+	if (argc > 1)
+		runs = atoi(argv[1]) > 0 ? atoi(argv[1]) : runs;
+	ours = calloc(runs, sizeof(double));
+	lb = calloc(runs, sizeof(double));
+	ratio = calloc(runs, sizeof(double));
+	for (int r = 0; r < runs; r++) {
+		double t0 = now_us();
+		size_t h = run_ours();
+
+		ours[r] = now_us() - t0;
+		if (h == (size_t)-1) {
+			fprintf(stderr, "btf_bench: cannot open %s\n", VMLINUX);
+			return 1;
+		}
+		held = h > held ? h : held;
+#ifdef HAVE_LIBBPF
+		t0 = now_us();
+		if (run_libbpf()) {
+			fprintf(stderr, "btf_bench: libbpf cannot open %s\n", VMLINUX);
+			return 1;
+		}
+		lb[r] = now_us() - t0;
+		ratio[r] = lb[r] / ours[r];
+		for (int i = 0; i < NNAMES; i++)
+			if (ids_ours[i] != ids_libbpf[i]) {
+				fprintf(stderr, "btf_bench: '%s': ours %d, libbpf %d\n", names[i].name,
+					ids_ours[i], ids_libbpf[i]);
+				return 1;
+			}
+#endif
+	}
+	printf("BTF: open %s + %d lookups, %d runs (first run included)\n", VMLINUX, NNAMES, runs);
+	printf("  first run      ours %8.0f us", ours[0]);
+#ifdef HAVE_LIBBPF
+	printf("   libbpf %8.0f us   ratio %.1fx", lb[0], ratio[0]);
+#endif
+	printf("\n  median         ours %8.0f us", median(ours, runs));
+#ifdef HAVE_LIBBPF
+	printf("   libbpf %8.0f us   ratio (median of pairs) %.1fx", median(lb, runs), median(ratio, runs));
+#else
+	printf("   (libbpf not installed: no comparison)");
+#endif
+	printf("\n  heap held by ours beyond the mapped file: %zu KiB\n", held / 1024);
+	free(ours);
+	free(lb);
+	free(ratio);
+	return 0;
+}
