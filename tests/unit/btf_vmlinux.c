@@ -12,6 +12,7 @@
 #include "testutil.h"
 #include "btf_blob.h"
 #include "btf/btf_internal.h"
+#include <ebpf/btf.h>
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -235,6 +236,32 @@ START_TEST(test_load_file_errors)
 }
 END_TEST
 
+START_TEST(test_public_api)
+{
+	struct ebpf_btf *a, *b;
+	struct walk w;
+
+	REQUIRE_VMLINUX();
+	walk_open(&w);
+	ck_assert_int_eq(ebpf_btf_load_vmlinux(&a), 0);
+	ck_assert_int_eq(ebpf_btf_load_vmlinux(&b), 0);
+	ck_assert_ptr_eq(a, b);	/* shared */
+	ck_assert_int_eq(ebpf_btf_find(a, "bpf_task_from_pid", BTF_KIND_FUNC),
+			 (int32_t)walk_find(&w, "bpf_task_from_pid", BTF_KIND_FUNC, NULL));
+	ck_assert_int_eq(ebpf_btf_find(a, "bpf_task_from_pid", BTF_KIND_STRUCT), -ENOENT);
+	ck_assert_str_eq(ebpf_errmsg(), "BTF: no type 'bpf_task_from_pid' of kind STRUCT");
+	ck_assert_uint_eq(ebpf_btf_type_cnt(a), eb_btf_type_cnt(a));
+	ebpf_btf_free(a);
+	ebpf_btf_free(b);
+	ebpf_btf_free(NULL);
+	ck_assert_int_eq(ebpf_btf_load_file(VMLINUX, &a), 0);
+	ck_assert_ptr_ne(a, b);	/* by path: a private copy */
+	ebpf_btf_free(a);
+	eb_btf_kernel_flush();
+	free(w.raw);
+}
+END_TEST
+
 Suite *suite_btf_vmlinux(void)
 {
 	Suite *s = suite_create("btf_vmlinux");
@@ -244,6 +271,7 @@ Suite *suite_btf_vmlinux(void)
 	tcase_add_test(tc, test_shared_cache_threads);
 	tcase_add_test(tc, test_module_fallback);
 	tcase_add_test(tc, test_load_file_errors);
+	tcase_add_test(tc, test_public_api);
 	suite_add_tcase(s, tc);
 	return s;
 }
