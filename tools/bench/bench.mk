@@ -7,7 +7,7 @@ BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-BENCHES := btf
+BENCHES := btf core
 BENCH_BINS := $(BENCHES:%=$(BUILD)/bench/%_bench)
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -I. -pthread -Wall -Wextra -Wno-unused-parameter
 BENCH_LIBS := $(BUILD)/libebpf.a $(shell $(PKG_CONFIG) --libs libelf zlib 2>/dev/null || echo -lelf -lz) -pthread
@@ -17,6 +17,9 @@ ifeq ($(shell $(PKG_CONFIG) --exists libbpf && echo yes),yes)
 btf_BENCH_FLAGS := -DHAVE_LIBBPF $(shell $(PKG_CONFIG) --cflags libbpf)
 btf_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
 btf_BENCH_SRCS := tools/bench/btf_bench_libbpf.c
+core_BENCH_FLAGS := -DHAVE_LIBBPF
+core_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
+core_BENCH_SRCS := tools/bench/core_bench_libbpf.c
 endif
 
 # Extra sources are compiled apart from the main one so their headers cannot clash.
