@@ -75,6 +75,15 @@ static void teardown(struct golden *g)
 	eb_kconfig_free(g->kc);
 	eb_btf_put(g->env.kbtf);
 	ebpf_spec_free(g->spec);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The state of the running test, released by the fixture even when a check fails. */
+static struct golden G;
+
+static void fixture_teardown(void)
+{
+	teardown(&G);
 }
 
 static const struct ebpf_prog_spec *prog_of(struct golden *g, const char *name)
@@ -125,28 +134,28 @@ static int map_index(struct golden *g, const char *name)
 
 START_TEST(test_kfunc_calls_and_data)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 	const struct eb_reloc *r;
 	uint32_t n, kcalls = 0, datas = 0;
 
-	if (!setup(&g, "relo_kfunc", ksyms_text))
+	if (!setup(g, "relo_kfunc", ksyms_text))
 		return;
-	ck_assert_msg(relocate(&g, "task_info", &out) == 0, "%s", ebpf_errmsg());
-	r = tags(&g, "task_info", &n);
+	ck_assert_msg(relocate(g, "task_info", &out) == 0, "%s", ebpf_errmsg());
+	r = tags(g, "task_info", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct ebpf_insn *in = &out.insns[pos_of(&g, "task_info", &r[i])];
+		const struct ebpf_insn *in = &out.insns[pos_of(g, "task_info", &r[i])];
 
 		if (r[i].kind == EBPF_RELOC_KFUNC_CALL) {
 			ck_assert_uint_eq(in->code, CALL);
 			ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_KFUNC_CALL);
-			ck_assert_int_eq(in->imm, kernel_id(&g, r[i].sym, BTF_KIND_FUNC));
+			ck_assert_int_eq(in->imm, kernel_id(g, r[i].sym, BTF_KIND_FUNC));
 			ck_assert_int_eq(in->off, 0);	/* vmlinux */
 			kcalls++;
 		} else if (r[i].kind == EBPF_RELOC_DATA) {
 			ck_assert_uint_eq(in->code, LD64);
 			ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_MAP_VALUE);
-			ck_assert_int_eq(in->imm, 100 + map_index(&g, ".bss"));
+			ck_assert_int_eq(in->imm, 100 + map_index(g, ".bss"));
 			ck_assert_int_eq(in[1].imm, r[i].addend);
 			datas++;
 		}
@@ -156,23 +165,23 @@ START_TEST(test_kfunc_calls_and_data)
 	ck_assert_uint_eq(out.fd_btf_cnt, 0);
 	ck_assert_uint_eq(out.note_cnt, 0);
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
 START_TEST(test_weak_kfuncs)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 	const struct eb_reloc *r;
 	uint32_t n, missing_addr = 0, missing_call = 0, present = 0;
 
-	if (!setup(&g, "relo_kfunc", ksyms_text))
+	if (!setup(g, "relo_kfunc", ksyms_text))
 		return;
-	ck_assert_msg(relocate(&g, "weak_kfuncs", &out) == 0, "%s", ebpf_errmsg());
-	r = tags(&g, "weak_kfuncs", &n);
+	ck_assert_msg(relocate(g, "weak_kfuncs", &out) == 0, "%s", ebpf_errmsg());
+	r = tags(g, "weak_kfuncs", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t pos = pos_of(&g, "weak_kfuncs", &r[i]);
+		uint32_t pos = pos_of(g, "weak_kfuncs", &r[i]);
 		const struct ebpf_insn *in = &out.insns[pos];
 		bool missing = strcmp(r[i].sym, "bpf_relo_no_such_kfunc") == 0;
 
@@ -195,7 +204,7 @@ START_TEST(test_weak_kfuncs)
 			/* A weak kfunc the kernel has: its BTF id, never `off` on a ld_imm64. */
 			ck_assert_str_eq(r[i].sym, "bpf_task_acquire");
 			ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_BTF_ID);
-			ck_assert_int_eq(in->imm, kernel_id(&g, "bpf_task_acquire", BTF_KIND_FUNC));
+			ck_assert_int_eq(in->imm, kernel_id(g, "bpf_task_acquire", BTF_KIND_FUNC));
 			ck_assert_int_eq(in->off, 0);
 			ck_assert_int_eq(in[1].imm, 0);
 			ck_assert_int_eq(in[1].off, 0);
@@ -207,7 +216,7 @@ START_TEST(test_weak_kfuncs)
 	ck_assert_uint_eq(present, 1);
 	ck_assert_uint_eq(out.note_cnt, 1);
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
@@ -215,17 +224,17 @@ END_TEST
 
 START_TEST(test_ksyms)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 	const struct eb_reloc *r;
 	uint32_t n, seen = 0;
 
-	if (!setup(&g, "relo_kfunc", ksyms_text))
+	if (!setup(g, "relo_kfunc", ksyms_text))
 		return;
-	ck_assert_msg(relocate(&g, "ksym_addrs", &out) == 0, "%s", ebpf_errmsg());
-	r = tags(&g, "ksym_addrs", &n);
+	ck_assert_msg(relocate(g, "ksym_addrs", &out) == 0, "%s", ebpf_errmsg());
+	r = tags(g, "ksym_addrs", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct ebpf_insn *in = &out.insns[pos_of(&g, "ksym_addrs", &r[i])];
+		const struct ebpf_insn *in = &out.insns[pos_of(g, "ksym_addrs", &r[i])];
 
 		if (r[i].kind != EBPF_RELOC_KSYM_VAR)
 			continue;
@@ -247,29 +256,29 @@ START_TEST(test_ksyms)
 	eb_relo_prog_free(&out);
 
 	/* The strong typed ksym without an address fails its program only, saying why. */
-	ck_assert_int_eq(relocate(&g, "strong_var", &out), -ENOENT);
+	ck_assert_int_eq(relocate(g, "strong_var", &out), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'strong_var': ksym 'bpf_prog_active': in kernel BTF but "
 			 "without an address in /proc/kallsyms: this kernel is built without "
 			 "CONFIG_KALLSYMS_ALL; the verifier cannot resolve it");
 	ck_assert_ptr_null(out.insns);
-	teardown(&g);
+	teardown(g);
 
 	/* With a kallsyms that lists data symbols, typed ksyms become BTF ids. */
-	if (!setup(&g, "relo_kfunc", ksyms_with_vars))
+	if (!setup(g, "relo_kfunc", ksyms_with_vars))
 		return;
-	ck_assert_msg(relocate(&g, "strong_var", &out) == 0, "%s", ebpf_errmsg());
-	r = tags(&g, "strong_var", &n);
+	ck_assert_msg(relocate(g, "strong_var", &out) == 0, "%s", ebpf_errmsg());
+	r = tags(g, "strong_var", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct ebpf_insn *in = &out.insns[pos_of(&g, "strong_var", &r[i])];
+		const struct ebpf_insn *in = &out.insns[pos_of(g, "strong_var", &r[i])];
 
 		if (r[i].kind != EBPF_RELOC_KSYM_VAR)
 			continue;
 		ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_BTF_ID);
-		ck_assert_int_eq(in->imm, kernel_id(&g, "bpf_prog_active", BTF_KIND_VAR));
+		ck_assert_int_eq(in->imm, kernel_id(g, "bpf_prog_active", BTF_KIND_VAR));
 		ck_assert_int_eq(in[1].imm, 0);
 	}
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
@@ -277,28 +286,28 @@ END_TEST
 
 START_TEST(test_kconfig)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 	const struct eb_reloc *r;
 	const struct ebpf_map_spec *m;
 	uint8_t *val;
 	uint32_t n, seen = 0, v32;
 
-	if (!setup(&g, "relo_kconfig", ksyms_text))
+	if (!setup(g, "relo_kconfig", ksyms_text))
 		return;
-	ck_assert_int_ge(g.spec->kconfig_map, 0);
-	m = g.spec->maps[g.spec->kconfig_map];
-	ck_assert_msg(relocate(&g, "read_kconfig", &out) == 0, "%s", ebpf_errmsg());
-	r = tags(&g, "read_kconfig", &n);
+	ck_assert_int_ge(g->spec->kconfig_map, 0);
+	m = g->spec->maps[g->spec->kconfig_map];
+	ck_assert_msg(relocate(g, "read_kconfig", &out) == 0, "%s", ebpf_errmsg());
+	r = tags(g, "read_kconfig", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct ebpf_insn *in = &out.insns[pos_of(&g, "read_kconfig", &r[i])];
+		const struct ebpf_insn *in = &out.insns[pos_of(g, "read_kconfig", &r[i])];
 
 		if (r[i].kind != EBPF_RELOC_KCONFIG)
 			continue;
 		ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_MAP_VALUE);
-		ck_assert_int_eq(in->imm, 100 + g.spec->kconfig_map);
+		ck_assert_int_eq(in->imm, 100 + g->spec->kconfig_map);
 		ck_assert_int_eq(in[1].imm, r[i].addend);
-		ck_assert_int_eq(r[i].addend, g.spec->externs[r[i].target].offset);
+		ck_assert_int_eq(r[i].addend, g->spec->externs[r[i].target].offset);
 		seen++;
 	}
 	ck_assert_uint_eq(seen, 9);
@@ -306,14 +315,14 @@ START_TEST(test_kconfig)
 
 	/* The map's value, extern by extern. */
 	val = calloc(1, m->value_size);
-	ck_assert_int_eq(eb_relo_fill_kconfig(g.spec, &g.env, val, m->value_size), 0);
-	for (uint32_t i = 0; i < g.spec->extern_cnt; i++) {
-		const struct eb_extern *e = &g.spec->externs[i];
+	ck_assert_int_eq(eb_relo_fill_kconfig(g->spec, &g->env, val, m->value_size), 0);
+	for (uint32_t i = 0; i < g->spec->extern_cnt; i++) {
+		const struct eb_extern *e = &g->spec->externs[i];
 		const uint8_t *p = val + e->offset;
 
 		if (strcmp(e->name, "LINUX_KERNEL_VERSION") == 0) {
 			memcpy(&v32, p, 4);
-			ck_assert_uint_eq(v32, g.env.kernel_version);
+			ck_assert_uint_eq(v32, g->env.kernel_version);
 		} else if (strcmp(e->name, "LINUX_HAS_BPF_COOKIE") == 0 ||
 			   strcmp(e->name, "CONFIG_BPF_SYSCALL") == 0) {
 			ck_assert_uint_eq(*p, 1);
@@ -336,10 +345,10 @@ START_TEST(test_kconfig)
 	free(val);
 
 	/* The strong unknown option fails only the program that reads it. */
-	ck_assert_int_eq(relocate(&g, "uses_missing", &out), -ENOENT);
+	ck_assert_int_eq(relocate(g, "uses_missing", &out), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'uses_missing': kconfig 'CONFIG_RELO_STRONG_MISSING': "
 			 "not in this kernel's config");
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
@@ -423,22 +432,22 @@ START_TEST(test_subprogs)
 	static const char *const sum_loop[] = { "sum_loop", "loop_body", "global_mul" };
 	static const char *const calls[] = { "calls", "twice_add", "in_section_helper", "shared_add" };
 	static const char *const xdp[] = { "xdp_shared", "shared_add" };
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 	const struct eb_reloc *r;
 	uint32_t n, funcs = 0;
 
-	if (!setup(&g, "relo_subprogs", ksyms_text))
+	if (!setup(g, "relo_subprogs", ksyms_text))
 		return;
-	check_linked(&g, "sum_loop", sum_loop, 3);
-	check_linked(&g, "calls", calls, 4);
-	check_linked(&g, "xdp_shared", xdp, 2);
+	check_linked(g, "sum_loop", sum_loop, 3);
+	check_linked(g, "calls", calls, 4);
+	check_linked(g, "xdp_shared", xdp, 2);
 
 	/* The bpf_loop callback is a BPF_PSEUDO_FUNC ld_imm64 with insn[1].imm 0. */
-	ck_assert_int_eq(relocate(&g, "sum_loop", &out), 0);
-	r = tags(&g, "sum_loop", &n);
+	ck_assert_int_eq(relocate(g, "sum_loop", &out), 0);
+	r = tags(g, "sum_loop", &n);
 	for (uint32_t i = 0; i < n; i++) {
-		const struct ebpf_insn *in = &out.insns[pos_of(&g, "sum_loop", &r[i])];
+		const struct ebpf_insn *in = &out.insns[pos_of(g, "sum_loop", &r[i])];
 
 		if (r[i].kind == EBPF_RELOC_FUNC_ADDR) {
 			ck_assert_uint_eq(in->src_reg, EBPF_PSEUDO_FUNC);
@@ -452,7 +461,7 @@ START_TEST(test_subprogs)
 	}
 	ck_assert_uint_eq(funcs, 1);
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
@@ -469,12 +478,12 @@ static void capture_log(enum ebpf_log_level level, const char *msg, void *user)
 
 START_TEST(test_errors)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 
 	logged[0] = '\0';
 	ebpf_set_log(capture_log, EBPF_LOG_DEBUG, NULL);
-	if (!setup(&g, "relo_errors", ksyms_text)) {
+	if (!setup(g, "relo_errors", ksyms_text)) {
 		ebpf_set_log(NULL, EBPF_LOG_ERROR, NULL);
 		return;
 	}
@@ -482,57 +491,57 @@ START_TEST(test_errors)
 	/* A weak kfunc whose prototype differs is treated as missing, with a log line. */
 	ck_assert_msg(strstr(logged, "weak kfunc 'bpf_cgroup_release' resolves to zero: local prototype '"),
 		      "log: %s", logged);
-	ck_assert_msg(relocate(&g, "weak_mismatch", &out) == 0, "%s", ebpf_errmsg());
+	ck_assert_msg(relocate(g, "weak_mismatch", &out) == 0, "%s", ebpf_errmsg());
 	ck_assert_uint_eq(out.note_cnt, 1);
 	eb_relo_prog_free(&out);
 
 	/* Strong prototype mismatch: both prototypes named. */
-	ck_assert_int_eq(relocate(&g, "proto_mismatch", &out), -EINVAL);
+	ck_assert_int_eq(relocate(g, "proto_mismatch", &out), -EINVAL);
 	ck_assert_errmsg_has("prog 'proto_mismatch': kfunc 'bpf_task_release': local prototype '");
 	ck_assert_errmsg_has("' does not match the kernel's '");
 	ck_assert_errmsg_has("task_struct");	/* the kernel's parameter type */
 
-	ck_assert_int_eq(relocate(&g, "missing_kfunc", &out), -ENOENT);
+	ck_assert_int_eq(relocate(g, "missing_kfunc", &out), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'missing_kfunc': kfunc 'bpf_relo_missing_kfunc': "
 			 "not found in kernel BTF");
 
-	ck_assert_int_eq(relocate(&g, "ambiguous", &out), -ENOTUNIQ);
+	ck_assert_int_eq(relocate(g, "ambiguous", &out), -ENOTUNIQ);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'ambiguous': ksym 'relo_ambiguous_sym': 'relo_ambiguous_sym' "
 			 "is ambiguous in /proc/kallsyms: different addresses (0xffffffff81100000 and "
 			 "0xffffffff81200000)");
 
 	/* A map that was not created. */
-	g.fds[map_index(&g, "relo_counts")] = -1;
-	ck_assert_int_eq(relocate(&g, "uses_map", &out), -ENOENT);
+	g->fds[map_index(g, "relo_counts")] = -1;
+	ck_assert_int_eq(relocate(g, "uses_map", &out), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'uses_map': map 'relo_counts' was not created");
 
 	/* All around it failing, the plain program still relocates. */
-	ck_assert_int_eq(relocate(&g, "ok_prog", &out), 0);
+	ck_assert_int_eq(relocate(g, "ok_prog", &out), 0);
 	ck_assert_uint_eq(out.insn_cnt, 2);
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
 /* Offline (no kernel BTF): kfuncs cannot resolve, and the message says why. */
 START_TEST(test_no_kernel_btf)
 {
-	struct golden g;
+	struct golden *g = &G;
 	struct eb_relo_prog out;
 
-	if (!setup(&g, "relo_kfunc", ksyms_text))
+	if (!setup(g, "relo_kfunc", ksyms_text))
 		return;
-	eb_relo_externs_free(g.res, g.spec->extern_cnt);
-	eb_btf_put(g.env.kbtf);
-	g.env.kbtf = NULL;
-	ck_assert_int_eq(eb_relo_resolve_externs(g.spec, &g.env, &g.res), 0);
-	ck_assert_int_eq(relocate(&g, "task_info", &out), -ENOENT);
+	eb_relo_externs_free(g->res, g->spec->extern_cnt);
+	eb_btf_put(g->env.kbtf);
+	g->env.kbtf = NULL;
+	ck_assert_int_eq(eb_relo_resolve_externs(g->spec, &g->env, &g->res), 0);
+	ck_assert_int_eq(relocate(g, "task_info", &out), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "prog 'task_info': kfunc 'bpf_task_from_pid': "
 			 "no kernel BTF to resolve it against");
 	/* The typeless ksym needs only kallsyms. */
-	ck_assert_msg(relocate(&g, "ksym_addrs", &out) == 0, "%s", ebpf_errmsg());
+	ck_assert_msg(relocate(g, "ksym_addrs", &out) == 0, "%s", ebpf_errmsg());
 	eb_relo_prog_free(&out);
-	teardown(&g);
+	teardown(g);
 }
 END_TEST
 
@@ -541,6 +550,7 @@ Suite *suite_relo_golden(void)
 	Suite *s = suite_create("relo_golden");
 	TCase *tc = test_tcase("golden");
 
+	tcase_add_checked_fixture(tc, NULL, fixture_teardown);
 	tcase_add_test(tc, test_kfunc_calls_and_data);
 	tcase_add_test(tc, test_weak_kfuncs);
 	tcase_add_test(tc, test_ksyms);
