@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/alloc.h"
 #include "relo/relo.h"
 #include "relo/relo_internal.h"
 #include "testutil.h"
@@ -474,6 +475,77 @@ START_TEST(test_kconfig_patch)
 }
 END_TEST
 
+/* Every allocation of the engine failing in turn: -ENOMEM, nothing leaked, out left empty. */
+START_TEST(test_alloc_failures)
+{
+	static const char ks_text[] = "ffffffff81000000 T some_func\n";
+	static const char kc_text[] = "CONFIG_HZ=250\n";
+	struct eb_relo_env env = { 0 };
+	struct eb_kallsyms *ks = NULL;
+	struct eb_kconfig *kc = NULL;
+	struct eb_extern_res *res = NULL;
+	struct eb_relo_prog out;
+	uint64_t nth;
+	int err;
+
+	for (nth = 1; nth < 1000; nth++) {
+		eb_fault_arm(EB_FAULT_ALLOC, nth);
+		err = eb_kallsyms_parse(ks_text, strlen(ks_text), &ks);
+		eb_fault_arm(EB_FAULT_ALLOC, 0);
+		if (!err)
+			break;
+		ck_assert_int_eq(err, -ENOMEM);
+		ck_assert_ptr_null(ks);
+	}
+	ck_assert_uint_gt(nth, 1);
+	for (nth = 1; nth < 1000; nth++) {
+		eb_fault_arm(EB_FAULT_ALLOC, nth);
+		err = eb_kconfig_parse(kc_text, strlen(kc_text), &kc);
+		eb_fault_arm(EB_FAULT_ALLOC, 0);
+		if (!err)
+			break;
+		ck_assert_int_eq(err, -ENOMEM);
+		ck_assert_ptr_null(kc);
+	}
+	env.ksyms = ks;
+	env.kconfig = kc;
+	for (nth = 1; nth < 1000; nth++) {
+		eb_fault_arm(EB_FAULT_ALLOC, nth);
+		err = eb_relo_resolve_externs(&fx.spec, &env, &res);
+		eb_fault_arm(EB_FAULT_ALLOC, 0);
+		if (!err)
+			break;
+		ck_assert_int_eq(err, -ENOMEM);
+		ck_assert_ptr_null(res);
+	}
+	ck_assert_uint_gt(nth, 1);
+	ck_assert(res[2].found);	/* some_func from the fixture kallsyms */
+	ck_assert_uint_eq(res[2].addr, 0xffffffff81000000ull);
+	ck_assert(res[4].found);	/* CONFIG_HZ */
+	ck_assert(!res[0].found);	/* no kernel BTF */
+	ck_assert_str_eq(res[0].msg, "no kernel BTF to resolve it against");
+
+	/* prog_a with a missing weak kfunc call (a note) and a typeless ksym. */
+	use_externs(2, EBPF_RELOC_KSYM_VAR, 1);
+	for (nth = 1; nth < 1000; nth++) {
+		eb_fault_arm(EB_FAULT_ALLOC, nth);
+		err = eb_relo_program(&fx.spec, &fx.prog_a, &env, res, fds, &out);
+		eb_fault_arm(EB_FAULT_ALLOC, 0);
+		if (!err)
+			break;
+		ck_assert_int_eq(err, -ENOMEM);
+		ck_assert_ptr_null(out.insns);
+		ck_assert_ptr_null(out.notes);
+	}
+	ck_assert_uint_gt(nth, 3);
+	ck_assert_uint_eq(out.note_cnt, 1);
+	eb_relo_prog_free(&out);
+	eb_relo_externs_free(res, fx.spec.extern_cnt);
+	eb_kallsyms_put(ks);
+	eb_kconfig_free(kc);
+}
+END_TEST
+
 Suite *suite_relo_engine(void)
 {
 	Suite *s = suite_create("relo_engine");
@@ -489,6 +561,7 @@ Suite *suite_relo_engine(void)
 	tcase_add_test(tc, test_kfunc_strong_missing);
 	tcase_add_test(tc, test_ksyms);
 	tcase_add_test(tc, test_kconfig_patch);
+	tcase_add_test(tc, test_alloc_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
