@@ -7,7 +7,7 @@ BUILD ?= build
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-BENCHES := btf core
+BENCHES := btf core ev
 BENCH_BINS := $(BENCHES:%=$(BUILD)/bench/%_bench)
 BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -I. -pthread -Wall -Wextra -Wno-unused-parameter
 BENCH_LIBS := $(BUILD)/libebpf.a $(shell $(PKG_CONFIG) --libs libelf zlib 2>/dev/null || echo -lelf -lz) -pthread
@@ -21,6 +21,9 @@ core_BENCH_FLAGS := -DHAVE_LIBBPF
 core_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
 core_BENCH_SRCS := tools/bench/core_bench_libbpf.c
 endif
+
+# The ring buffer benchmark loads testdata/ev_bench.bpf.c (built by `make testdata`).
+ev_BENCH_FLAGS := -DEV_BENCH_OBJ='"$(abspath $(BUILD))/testdata/ev_bench.bpf.o"'
 
 # Extra sources are compiled apart from the main one so their headers cannot clash.
 .SECONDEXPANSION:
