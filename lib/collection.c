@@ -236,6 +236,13 @@ static void load_btf(struct ebpf_collection *coll)
 	if (!coll->spec->btf)
 		return;
 	int err = eb_btf_sanitize(coll->spec->btf, eb_btf_features(), &data, &size);
+	if (err) {
+		/* without a sanitized blob, the object's own BTF is still fine for most kernels */
+		eb_debug("object BTF sanitizer: %s; trying the BTF as is", ebpf_errmsg());
+		const void *raw = eb_btf_raw(coll->spec->btf, &size);
+		data = raw ? eb_memdup(raw, size) : NULL;
+		err = data ? 0 : -ENOMEM;
+	}
 	if (!err && size > UINT32_MAX)
 		err = -E2BIG;
 	if (!err) {
