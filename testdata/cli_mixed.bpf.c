@@ -59,12 +59,12 @@ int pass_all(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-/* Dereferences a map lookup without a NULL check: the verifier refuses it. */
+/* Dereferences a hash lookup without a NULL check: the verifier refuses it. */
 SEC("socket")
 int bad_deref(void *ctx)
 {
 	u32 k = 0;
-	u64 *v = bpf_map_lookup_elem(&pinned_arr, &k);
+	u64 *v = bpf_map_lookup_elem(&counts, &k);
 
 	return *v;
 }

@@ -32,18 +32,40 @@ void cli_err(const char *fmt, ...)
 	fprintf(stderr, "ebpf%s%s: %s\n", *cmd_name ? " " : "", cmd_name, msg);
 }
 
+/* Whether the process has CAP_BPF (39) or CAP_SYS_ADMIN (21) in its effective set. */
+static bool have_bpf_caps(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long eff = 0;
+	bool found = false;
+
+	if (!f)
+		return geteuid() == 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			found = true;
+	fclose(f);
+	if (!found)
+		return geteuid() == 0;
+	return (eff >> 39 & 1) || (eff >> 21 & 1);
+}
+
 bool cli_is_priv_error(int err)
 {
-	return err == -EPERM || err == -EACCES;
+	/*
+	 * The verifier refuses programs with EACCES and this kernel refuses some
+	 * program types with EPERM even to root: only without the capabilities is
+	 * EPERM/EACCES about privilege.
+	 */
+	return (err == -EPERM || err == -EACCES) && !have_bpf_caps();
 }
 
 const char *cli_priv_hint(void)
 {
-	if (geteuid() != 0)
-		return "not running as root: loading programs needs CAP_BPF (and CAP_PERFMON for "
-		       "tracing programs, CAP_NET_ADMIN for networking ones); run with sudo";
-	return "the kernel refused the operation even as root (kernel lockdown, "
-	       "kernel.unprivileged_bpf_disabled or a security module may forbid it)";
+	return "missing privilege: loading programs needs CAP_BPF (or CAP_SYS_ADMIN), tracing "
+	       "programs and uprobes also CAP_PERFMON, networking ones CAP_NET_ADMIN; run as root "
+	       "(e.g. with sudo)";
 }
 
 int cli_exit_for(int err)
