@@ -475,6 +475,59 @@ START_TEST(test_kconfig_patch)
 }
 END_TEST
 
+/* A minimal valid BTF (no types) to stand in for a module's BTF. */
+static struct ebpf_btf *tiny_btf(void)
+{
+	struct {
+		struct btf_header h;
+		char strs[1];
+	} blob = { { BTF_MAGIC, BTF_VERSION, 0, sizeof(struct btf_header), 0, 0, 0, 1 }, { 0 } };
+	struct ebpf_btf *btf = NULL;
+
+	ck_assert_msg(eb_btf_parse(&blob, sizeof(blob), NULL, EB_BTF_COPY, &btf) == 0, "%s", ebpf_errmsg());
+	return btf;
+}
+
+/* kfuncs in module BTF: fd_array slots from 1, one per module, shared by its kfuncs. */
+START_TEST(test_module_slots)
+{
+	struct ebpf_btf *mod_a = tiny_btf(), *mod_b = tiny_btf();
+	struct eb_extern_res res[6] = { 0 };
+	struct eb_relo_prog out;
+	static struct eb_reloc rel[4];
+
+	res[0] = (struct eb_extern_res){ .found = true, .btf = mod_a, .module = "mod_a", .btf_id = 10 };
+	res[1] = (struct eb_extern_res){ .found = true, .btf = mod_b, .module = "mod_b", .btf_id = 20 };
+	res[3] = (struct eb_extern_res){ .found = true, .btf = mod_a, .module = "mod_a", .btf_id = 30 };
+	/* insn 0: call ext0 (mod_a); insn 1: &ext1 (mod_b); insn 3: typed ksym ext3 (mod_a); insn 8 (prog_b): call ext1 */
+	fx.main_insns[0] = I(CALL, 0, EBPF_PSEUDO_CALL, 0, -1);
+	rel[0] = (struct eb_reloc){ .insn = 0, .kind = EBPF_RELOC_KFUNC_CALL, .target = 0, .sym = "bpf_strong_kfunc" };
+	rel[1] = (struct eb_reloc){ .insn = 1, .kind = EBPF_RELOC_KFUNC_ADDR, .target = 1, .sym = "bpf_weak_kfunc" };
+	rel[2] = (struct eb_reloc){ .insn = 3, .kind = EBPF_RELOC_KSYM_VAR, .target = 3, .sym = "bpf_prog_active" };
+	rel[3] = (struct eb_reloc){ .insn = 5, .kind = EBPF_RELOC_DATA, .target = 1, .addend = 0, .sym = ".data" };
+	fx.secs[0].relocs = rel;
+	fx.secs[0].reloc_cnt = 4;
+	ck_assert_int_eq(eb_relo_program(&fx.spec, &fx.prog_a, &no_env, res, fds, &out), 0);
+	ck_assert_uint_eq(out.fd_btf_cnt, 2);
+	ck_assert_ptr_eq(out.fd_btfs[0], mod_a);
+	ck_assert_str_eq(out.fd_modules[0], "mod_a");
+	ck_assert_ptr_eq(out.fd_btfs[1], mod_b);
+	ck_assert_str_eq(out.fd_modules[1], "mod_b");
+	ck_assert_int_eq(out.insns[0].off, 1);		/* call: fd_array slot in off */
+	ck_assert_int_eq(out.insns[0].imm, 10);
+	ck_assert_uint_eq(out.insns[1].src_reg, EBPF_PSEUDO_BTF_ID);
+	ck_assert_int_eq(out.insns[1].imm, 20);
+	ck_assert_int_eq(out.insns[1].off, 0);		/* never on a ld_imm64 */
+	ck_assert_int_eq(out.insns[2].imm, 2);		/* the slot, for the loader to turn into the fd */
+	ck_assert_int_eq(out.insns[3].imm, 30);
+	ck_assert_int_eq(out.insns[4].imm, 1);
+	/* The program holds its own references: the resolutions may go first. */
+	eb_btf_put(mod_a);
+	eb_btf_put(mod_b);
+	eb_relo_prog_free(&out);
+}
+END_TEST
+
 /* Every allocation of the engine failing in turn: -ENOMEM, nothing leaked, out left empty. */
 START_TEST(test_alloc_failures)
 {
@@ -562,6 +615,7 @@ Suite *suite_relo_engine(void)
 	tcase_add_test(tc, test_ksyms);
 	tcase_add_test(tc, test_kconfig_patch);
 	tcase_add_test(tc, test_alloc_failures);
+	tcase_add_test(tc, test_module_slots);
 	suite_add_tcase(s, tc);
 	return s;
 }
