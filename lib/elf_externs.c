@@ -70,7 +70,8 @@ static int kconfig_type(const struct eb_elf *e, const struct ebpf_btf *btf, stru
 			goto bad;
 		if ((enc & BTF_INT_BOOL) && t->size == 1)
 			x->kcfg_type = EB_KCFG_BOOL;
-		else if ((enc & BTF_INT_CHAR) && t->size == 1)
+		/* clang encodes plain `char` as a signed 1-byte int without BTF_INT_CHAR. */
+		else if (t->size == 1 && ((enc & BTF_INT_CHAR) || strcmp(eb_btf_name(btf, t), "char") == 0))
 			x->kcfg_type = EB_KCFG_CHAR;
 		else if (t->size == 1 || t->size == 2 || t->size == 4 || t->size == 8)
 			x->kcfg_type = EB_KCFG_INT;

@@ -488,6 +488,64 @@ START_TEST(test_alloc_failures)
 }
 END_TEST
 
+static const struct eb_extern *ext(const struct ebpf_spec *spec, const char *name)
+{
+	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
+		if (!strcmp(spec->externs[i].name, name))
+			return &spec->externs[i];
+	}
+	ck_abort_msg("no extern %s", name);
+	return NULL;
+}
+
+START_TEST(test_kconfig_typing_and_unknown_section)
+{
+	struct ebpf_spec *spec = open_obj("spec_misc");
+	struct ebpf_prog_spec *p = ebpf_spec_prog(spec, 0);
+	const struct eb_extern *x;
+	struct ebpf_reloc r;
+
+	/* A section no rule knows still yields a program, of unspecified type. */
+	ck_assert_str_eq(ebpf_prog_spec_section(p), "my_custom_section");
+	ck_assert_int_eq(ebpf_prog_spec_type(p), EBPF_PROG_TYPE_UNSPEC);
+	ck_assert_int_eq(ebpf_prog_spec_attach_type(p), EBPF_ATTACH_TYPE_NONE);
+
+	x = ext(spec, "CONFIG_DEFAULT_HOSTNAME");
+	ck_assert_int_eq(x->kcfg_type, EB_KCFG_CHAR_ARR);
+	ck_assert_uint_eq(x->size, 16);
+	ck_assert_uint_eq(x->offset, 0);
+	x = ext(spec, "CONFIG_CHARVAL");
+	ck_assert_int_eq(x->kcfg_type, EB_KCFG_CHAR);
+	ck_assert_uint_eq(x->offset, 16);
+	x = ext(spec, "CONFIG_SHORTVAL");
+	ck_assert_int_eq(x->kcfg_type, EB_KCFG_INT);
+	ck_assert(x->is_signed);
+	ck_assert_uint_eq(x->size, 2);
+	ck_assert_uint_eq(x->offset, 18);	/* aligned to its size */
+	x = ext(spec, "CONFIG_HZ_LL");
+	ck_assert_int_eq(x->kcfg_type, EB_KCFG_INT);
+	ck_assert(x->is_signed);
+	ck_assert_uint_eq(x->offset, 24);
+	ck_assert_uint_eq(ebpf_map_spec_value_size(map(spec, ".kconfig")), 40);
+
+	/* The kconfig relocation's addend is the extern's offset in the .kconfig map. */
+	ck_assert_int_eq(ebpf_prog_spec_reloc(p, 3, &r), 0);
+	ck_assert_int_eq(r.kind, EBPF_RELOC_KCONFIG);
+	ck_assert_str_eq(r.symbol, "CONFIG_HZ_LL");
+	ck_assert_int_eq(r.addend, 24);
+
+	/* Static data through the section symbol; a custom .rodata.* section is its own map. */
+	ck_assert_int_eq(ebpf_prog_spec_reloc(p, 5, &r), 0);
+	ck_assert_int_eq(r.kind, EBPF_RELOC_DATA);
+	ck_assert_str_eq(r.symbol, ".rodata");
+	ck_assert_str_eq(ebpf_map_spec_name(ebpf_spec_map(spec, r.target)), ".rodata");
+	check_var(map(spec, ".rodata"), 0, "static_ro", 0, 16, false);
+	ck_assert(map(spec, ".rodata.custom")->readonly);
+	check_var(map(spec, ".rodata.custom"), 0, "custom_ro", 0, 8, true);
+	ebpf_spec_free(spec);
+}
+END_TEST
+
 Suite *suite_spec_objects(void)
 {
 	Suite *s = suite_create("spec_objects");
@@ -502,6 +560,7 @@ Suite *suite_spec_objects(void)
 	tcase_add_test(tc, test_open_mem_and_opts);
 	tcase_add_test(tc, test_foreign_endian);
 	tcase_add_test(tc, test_alloc_failures);
+	tcase_add_test(tc, test_kconfig_typing_and_unknown_section);
 	suite_add_tcase(s, tc);
 	return s;
 }
