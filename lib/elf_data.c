@@ -117,7 +117,7 @@ int eb_elf_read_data_maps(struct eb_elf *e, struct ebpf_spec *spec)
 		int err;
 
 		/* An empty section cannot back a map (the kernel refuses value_size 0). */
-		if (e->secs[i].kind != EB_SEC_DATA || e->secs[i].size == 0)
+		if (e->secs[i].kind != EB_ELF_SEC_DATA || e->secs[i].size == 0)
 			continue;
 		err = read_one(e, spec, i);
 		if (err)

@@ -182,14 +182,14 @@ int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec)
 	int err;
 
 	for (uint32_t i = 1; i < e->sec_cnt; i++)
-		n += e->secs[i].kind == EB_SEC_TEXT;
+		n += e->secs[i].kind == EB_ELF_SEC_TEXT;
 	if (!n)
 		return 0;
 	spec->secs = eb_calloc(n, sizeof(*spec->secs));
 	if (!spec->secs)
 		return -ENOMEM;
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		if (e->secs[i].kind != EB_SEC_TEXT)
+		if (e->secs[i].kind != EB_ELF_SEC_TEXT)
 			continue;
 		err = read_text_sec(e, spec, i);
 		if (err)

@@ -21,11 +21,11 @@
 
 /* What a section is to us. */
 enum eb_elf_sec_kind {
-	EB_SEC_OTHER = 0,	/* ignored (debug info, strtab, ...) */
-	EB_SEC_TEXT,		/* executable: .text or a program section */
-	EB_SEC_DATA,		/* .data*, .rodata*, .bss*: a global-data map */
-	EB_SEC_MAPS,		/* .maps: BTF-defined maps */
-	EB_SEC_LEGACY_MAPS,	/* maps: struct bpf_map_def[] */
+	EB_ELF_SEC_OTHER = 0,	/* ignored (debug info, strtab, ...) */
+	EB_ELF_SEC_TEXT,		/* executable: .text or a program section */
+	EB_ELF_SEC_DATA,		/* .data*, .rodata*, .bss*: a global-data map */
+	EB_ELF_SEC_MAPS,		/* .maps: BTF-defined maps */
+	EB_ELF_SEC_LEGACY_MAPS,	/* maps: struct bpf_map_def[] */
 };
 
 struct eb_elf_sec {

@@ -122,7 +122,7 @@ static int tag_ld_imm64(struct reloc_ctx *c, struct tag_list *l, const struct eb
 		return RELOC_ERR(c, "symbol is not defined in any section");
 	tsec = &c->e->secs[s->shndx];
 	switch (tsec->kind) {
-	case EB_SEC_TEXT:
+	case EB_ELF_SEC_TEXT:
 		/* A function's address (bpf_loop callbacks...): the byte offset sym + imm. */
 		addend = (int64_t)s->value + in->imm;
 		if (addend % (int64_t)sizeof(struct ebpf_insn))
@@ -132,14 +132,14 @@ static int tag_ld_imm64(struct reloc_ctx *c, struct tag_list *l, const struct eb
 			return err;
 		return add_tag(l, idx, EBPF_RELOC_FUNC_ADDR, (uint32_t)target,
 			       addend / (int64_t)sizeof(struct ebpf_insn), eb_elf_sym_label(c->e, s));
-	case EB_SEC_MAPS:
-	case EB_SEC_LEGACY_MAPS:
+	case EB_ELF_SEC_MAPS:
+	case EB_ELF_SEC_LEGACY_MAPS:
 		target = eb_elf_map_at(c->e, c->spec, s->shndx, s->value);
 		if (target < 0)
 			return RELOC_ERR(c, "no map is defined at offset %llu of section '%s'",
 					 (unsigned long long)s->value, tsec->name);
 		return add_tag(l, idx, EBPF_RELOC_MAP, (uint32_t)target, 0, eb_elf_sym_label(c->e, s));
-	case EB_SEC_DATA:
+	case EB_ELF_SEC_DATA:
 		if (tsec->map < 0)
 			return RELOC_ERR(c, "section '%s' is empty", tsec->name);
 		addend = (int64_t)s->value + in->imm;
@@ -161,7 +161,7 @@ static int tag_call(struct reloc_ctx *c, struct tag_list *l, const struct ebpf_i
 
 	if (in->src_reg != EBPF_PSEUDO_CALL)
 		return RELOC_ERR(c, "call instruction is not a bpf-to-bpf call (src_reg %u)", in->src_reg);
-	if (s->shndx == SHN_UNDEF || s->shndx >= c->e->sec_cnt || c->e->secs[s->shndx].kind != EB_SEC_TEXT)
+	if (s->shndx == SHN_UNDEF || s->shndx >= c->e->sec_cnt || c->e->secs[s->shndx].kind != EB_ELF_SEC_TEXT)
 		return RELOC_ERR(c, "call target is not in an executable section");
 	if (s->value % sizeof(struct ebpf_insn))
 		return RELOC_ERR(c, "call target is not instruction-aligned");

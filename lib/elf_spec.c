@@ -31,26 +31,26 @@ static int classify_sections(struct eb_elf *e)
 			special = &e->version_sec;
 		else if (strcmp(s->name, ".maps") == 0) {
 			special = &e->maps_sec;
-			s->kind = EB_SEC_MAPS;
+			s->kind = EB_ELF_SEC_MAPS;
 		} else if (strcmp(s->name, "maps") == 0) {
 			special = &e->legacy_maps_sec;
-			s->kind = EB_SEC_LEGACY_MAPS;
+			s->kind = EB_ELF_SEC_LEGACY_MAPS;
 		} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
 			/* Empty executable sections (no functions) carry nothing to load. */
 			if (s->size)
-				s->kind = EB_SEC_TEXT;
+				s->kind = EB_ELF_SEC_TEXT;
 		} else if ((s->type == SHT_PROGBITS || s->type == SHT_NOBITS) && (s->flags & SHF_ALLOC) &&
 			   eb_elf_is_data_sec(s->name)) {
-			s->kind = EB_SEC_DATA;
+			s->kind = EB_ELF_SEC_DATA;
 		}
 		if (special) {
 			if (*special)
 				return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
-			if (s->type == SHT_NOBITS && s->kind != EB_SEC_MAPS)
+			if (s->type == SHT_NOBITS && s->kind != EB_ELF_SEC_MAPS)
 				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
 			*special = i;
 		}
-		if (s->kind != EB_SEC_OTHER && (s->flags & SHF_COMPRESSED))
+		if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
 			return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj,
 				      s->name);
 	}
