@@ -272,7 +272,8 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	size_t ext_cnt;
 	int err;
 
-	qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+	if (l->cnt > 1)
+		qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
 	for (size_t i = 1; i < l->cnt; i++) {
 		if (l->v[i].insn == l->v[i - 1].insn)
 			return eb_err(-EINVAL, "%s: section '%s': two relocations on insn %u ('%s' and '%s')", spec->name,
@@ -282,7 +283,7 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	err = tag_local_calls(spec, text, l, ext_cnt);
 	if (err)
 		return err;
-	if (l->cnt > ext_cnt)
+	if (l->cnt > ext_cnt && l->cnt > 1)
 		qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
 	if (l->cnt > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: section '%s': too many relocations", spec->name, ts->name);
