@@ -43,9 +43,9 @@ static int perf_corrupt(struct eb_perf_reader *rd, int cpu, const char *what, ui
 		      cpu, what, (unsigned long long)at);
 }
 
-/* Deliver one whole record `rec` of `size` bytes. */
+/* Deliver one whole record `rec`; *corrupt is set if its contents are impossible. */
 static int perf_record(struct eb_perf_reader *rd, int cpu, const struct perf_event_header *hdr,
-		       const uint8_t *rec, uint64_t pos, uint64_t *count)
+		       const uint8_t *rec, uint64_t pos, uint64_t *count, bool *corrupt)
 {
 	uint32_t raw_size;
 	uint64_t lost;
@@ -53,18 +53,22 @@ static int perf_record(struct eb_perf_reader *rd, int cpu, const struct perf_eve
 
 	switch (hdr->type) {
 	case PERF_RECORD_SAMPLE:
+		*corrupt = true;
 		if (hdr->size < sizeof(*hdr) + sizeof(raw_size))
 			return perf_corrupt(rd, cpu, "sample record too short", pos);
 		memcpy(&raw_size, rec + sizeof(*hdr), sizeof(raw_size));
 		if (raw_size > hdr->size - sizeof(*hdr) - sizeof(raw_size))
 			return perf_corrupt(rd, cpu, "sample larger than its record", pos);
+		*corrupt = false;
 		(*count)++;
 		rc = rd->sample_fn(rd->ctx, cpu, rec + sizeof(*hdr) + sizeof(raw_size), raw_size);
 		return rc ? eb_ring_stop_value("perf buffer", rd->name, rc) : 0;
 	case PERF_RECORD_LOST:
 		/* header, u64 id, u64 lost */
-		if (hdr->size < sizeof(*hdr) + 2 * sizeof(uint64_t))
+		if (hdr->size < sizeof(*hdr) + 2 * sizeof(uint64_t)) {
+			*corrupt = true;
 			return perf_corrupt(rd, cpu, "lost record too short", pos);
+		}
 		memcpy(&lost, rec + sizeof(*hdr) + sizeof(uint64_t), sizeof(lost));
 		rd->lost += lost;
 		if (rd->lost_fn)
@@ -100,6 +104,7 @@ int eb_perf_ring_read(struct eb_perf_reader *rd, int cpu, void *base, size_t map
 		struct perf_event_header hdr;
 		uint64_t pos = tail & (size - 1);
 		const uint8_t *rec;
+		bool corrupt = false;
 
 		if (head - tail < sizeof(hdr)) {
 			ret = perf_corrupt(rd, cpu, "truncated record header", tail);
@@ -129,8 +134,8 @@ int eb_perf_ring_read(struct eb_perf_reader *rd, int cpu, void *base, size_t map
 			copy_wrapped(rd->scratch, data, size, pos, hdr.size);
 			rec = rd->scratch;
 		}
-		ret = perf_record(rd, cpu, &hdr, rec, tail, count);
-		if (ret == -EBADMSG) {
+		ret = perf_record(rd, cpu, &hdr, rec, tail, count, &corrupt);
+		if (corrupt) {
 			tail = head;
 			break;
 		}
