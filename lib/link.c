@@ -95,6 +95,10 @@ EBPF_API int ebpf_link_detach(struct ebpf_link *link)
 		err = eb_sys_link_detach(link->fd);
 	else
 		err = detach_legacy(link);
+	if (err == -EOPNOTSUPP)
+		return eb_err(err, "link detach: the kernel cannot force-detach this kind of link "
+			      "(only cgroup, xdp, tcx, netns, netkit and struct_ops links); unpin it "
+			      "and close every fd to it instead");
 	if (err)
 		return eb_err(err, "link detach: %s", strerror(-err));
 	link->detached = true;

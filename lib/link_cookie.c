@@ -67,7 +67,19 @@ static bool is_cookie_call(const struct ebpf_insn *insn)
 	       insn->imm == HELPER_GET_ATTACH_COOKIE;
 }
 
-int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t *rewritten)
+/* BTF info is kept only with a static FUNC for the new subprogram, else dropped (see header). */
+static void drop_btf_info(struct eb_prog_image *img)
+{
+	eb_free(img->func_info);
+	eb_free(img->line_info);
+	img->func_info = NULL;
+	img->line_info = NULL;
+	img->func_info_cnt = 0;
+	img->line_info_cnt = 0;
+}
+
+int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t static_func_type,
+		      uint32_t *rewritten)
 {
 	struct ebpf_insn *insns;
 	uint32_t i, start, n = 0;
@@ -90,6 +102,8 @@ int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t *rewr
 		return -ENOMEM;
 	img->insns = insns;
 
+	if (img->func_info_cnt && !static_func_type)
+		drop_btf_info(img);
 	/* Grow the BTF info first so that a failure leaves a consistent image. */
 	if (img->func_info_cnt) {
 		struct eb_func_info *fi = eb_reallocarray(img->func_info, img->func_info_cnt + 1,
@@ -97,8 +111,7 @@ int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t *rewr
 		if (!fi)
 			return -ENOMEM;
 		img->func_info = fi;
-		/* The main function's FUNC type: a FUNC is all a static subprogram needs. */
-		fi[img->func_info_cnt] = (struct eb_func_info){ start, fi[0].type_id };
+		fi[img->func_info_cnt] = (struct eb_func_info){ start, static_func_type };
 	}
 	if (img->line_info_cnt) {
 		struct eb_line_info *li = eb_reallocarray(img->line_info, img->line_info_cnt + 1,

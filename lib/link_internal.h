@@ -70,12 +70,19 @@ int eb_link_emulated_prog(const struct ebpf_prog *prog, uint64_t cookie);
 /*
  * The rewrite itself (pure, unit-tested): every `call bpf_get_attach_cookie`
  * becomes a bpf-to-bpf call to a 3-instruction subprogram appended to the image
- * (`r0 = cookie ll; exit`), with a func_info record (the main function's FUNC
- * type: the verifier only checks static subprograms' types for being FUNCs) and
- * a line_info record for it. *rewritten receives the number of calls changed.
+ * (`r0 = cookie ll; exit`). BTF info must describe every subprogram, and the
+ * verifier takes a subprogram whose FUNC type has global linkage for a global
+ * function (verified alone, arguments checked against its prototype), which the
+ * appended code is not. So the new subprogram's func_info record names
+ * `static_func_type`, any FUNC of static linkage in the loaded object BTF (the
+ * verifier checks nothing else of a static subprogram's type), plus a line_info
+ * record; when the object has no static FUNC (0), func_info and line_info are
+ * dropped from the copy — it then loads like a program without BTF info, losing
+ * only source lines in verifier logs. *rewritten receives the calls changed.
  */
 struct eb_prog_image;
-int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t *rewritten);
+int eb_cookie_rewrite(struct eb_prog_image *img, uint64_t cookie, uint32_t static_func_type,
+		      uint32_t *rewritten);
 
 #ifdef EBPF_FAULT_INJECTION
 /* Tests: behave as if the kernel had no attach cookies at all. */

@@ -64,11 +64,20 @@ static __always_inline void count_cookie(void *ctx)
 		count(bpf_get_attach_cookie(ctx));
 }
 
-SEC("uprobe")
-int on_uprobe(struct pt_regs *ctx)
+/*
+ * A static subprogram: its FUNC (static linkage) is what cookie emulation names
+ * in the func_info record of the subprogram it appends.
+ */
+static __noinline int count_cookie_sub(void *ctx)
 {
 	count_cookie(ctx);
 	return 0;
+}
+
+SEC("uprobe")
+int on_uprobe(struct pt_regs *ctx)
+{
+	return count_cookie_sub(ctx);
 }
 
 SEC("uprobe.multi")
@@ -141,4 +150,12 @@ int on_kprobe(struct pt_regs *ctx)
 {
 	count_cookie(ctx);
 	return 0;
+}
+
+/* Egress packets of sockets in the test's cgroup; 1 lets them through. */
+SEC("cgroup_skb/egress")
+int count_cgroup_egress(struct __sk_buff *skb)
+{
+	count(2);
+	return 1;
 }

@@ -58,7 +58,7 @@ START_TEST(rewrites_cookie_calls_into_a_subprogram)
 	uint32_t n = 99, i;
 
 	make_image(&img, prog, 8, 1, 3);
-	ck_assert_int_eq(eb_cookie_rewrite(&img, cookie, &n), 0);
+	ck_assert_int_eq(eb_cookie_rewrite(&img, cookie, 77, &n), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_uint_eq(img.insn_cnt, 11);
 
@@ -83,7 +83,7 @@ START_TEST(rewrites_cookie_calls_into_a_subprogram)
 	/* BTF info: one func_info and one line_info record for the new subprogram. */
 	ck_assert_uint_eq(img.func_info_cnt, 2);
 	ck_assert_uint_eq(img.func_info[1].insn_off, 8);
-	ck_assert_uint_eq(img.func_info[1].type_id, img.func_info[0].type_id);
+	ck_assert_uint_eq(img.func_info[1].type_id, 77);
 	ck_assert_uint_eq(img.line_info_cnt, 4);
 	ck_assert_uint_eq(img.line_info[3].insn_off, 8);
 	ck_assert_uint_eq(img.line_info[3].file_name_off, 102);
@@ -105,7 +105,7 @@ START_TEST(leaves_programs_without_cookie_calls_alone)
 	uint32_t n = 99;
 
 	make_image(&img, plain, 4, 0, 0);
-	ck_assert_int_eq(eb_cookie_rewrite(&img, 5, &n), 0);
+	ck_assert_int_eq(eb_cookie_rewrite(&img, 5, 77, &n), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_uint_eq(img.insn_cnt, 4);
 	ck_assert_mem_eq(img.insns, plain, sizeof(plain));
@@ -114,14 +114,27 @@ START_TEST(leaves_programs_without_cookie_calls_alone)
 }
 END_TEST
 
-/* Without BTF info, none is invented; allocation failures leave a freeable image. */
+/*
+ * Without BTF info, none is invented; without a static FUNC to describe the new
+ * subprogram, BTF info is dropped; allocation failures leave a freeable image.
+ */
 START_TEST(no_btf_info_and_allocation_failures)
 {
 	struct eb_prog_image img;
 	uint32_t n, k;
 
+	make_image(&img, prog, 8, 1, 3);
+	ck_assert_int_eq(eb_cookie_rewrite(&img, 1, 0, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(img.func_info_cnt, 0);
+	ck_assert_uint_eq(img.line_info_cnt, 0);
+	ck_assert_ptr_null(img.func_info);
+	ck_assert_ptr_null(img.line_info);
+	ck_assert_uint_eq(img.insn_cnt, 11);
+	free_image(&img);
+
 	make_image(&img, prog, 8, 0, 0);
-	ck_assert_int_eq(eb_cookie_rewrite(&img, 1, &n), 0);
+	ck_assert_int_eq(eb_cookie_rewrite(&img, 1, 77, &n), 0);
 	ck_assert_uint_eq(img.func_info_cnt, 0);
 	ck_assert_uint_eq(img.line_info_cnt, 0);
 	ck_assert_uint_eq(img.insn_cnt, 11);
@@ -130,7 +143,7 @@ START_TEST(no_btf_info_and_allocation_failures)
 	for (k = 1; k <= 3; k++) {
 		make_image(&img, prog, 8, 1, 3);
 		eb_fault_arm(EB_FAULT_ALLOC, k);
-		ck_assert_int_eq(eb_cookie_rewrite(&img, 1, &n), -ENOMEM);
+		ck_assert_int_eq(eb_cookie_rewrite(&img, 1, 77, &n), -ENOMEM);
 		eb_fault_arm(EB_FAULT_ALLOC, 0);
 		/* Counts never exceed what the arrays hold. */
 		ck_assert_uint_le(img.func_info_cnt, 1);
