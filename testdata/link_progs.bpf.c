@@ -80,6 +80,14 @@ int on_uprobe(struct pt_regs *ctx)
 	return count_cookie_sub(ctx);
 }
 
+/* Auto-attach target in the section name (PATH:FUNCTION+OFFSET). */
+SEC("uprobe//proc/self/exe:link_fn_c+0x0")
+int on_auto_uprobe(struct pt_regs *ctx)
+{
+	count_cookie(ctx);
+	return 0;
+}
+
 SEC("uprobe.multi")
 int on_uprobe_multi(struct pt_regs *ctx)
 {

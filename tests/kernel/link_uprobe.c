@@ -200,6 +200,26 @@ START_TEST(uprobe_on_libc_getpid_fires)
 }
 END_TEST
 
+START_TEST(uprobe_auto_attach_from_the_section_name)
+{
+	struct link_fixture f;
+	struct ebpf_link *link;
+	int i, err;
+
+	REQUIRE_BPF();
+	lf_open(&f, "link_progs");
+	err = ebpf_link_auto(lf_prog(&f, "on_auto_uprobe"), &EBPF_OPTS(ebpf_auto_opts, .cookie = 6),
+			     &link);
+	ck_assert_msg(err == 0, "auto uprobe: %s", ebpf_errmsg());
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(fn_c(i), i - 1);
+	fn_a(0);
+	ck_assert_uint_eq(lf_count(&f, 6), 3);
+	ebpf_link_close(link);
+	lf_close(&f);
+}
+END_TEST
+
 START_TEST(uprobe_errors_name_the_target)
 {
 	struct link_fixture f;
@@ -227,6 +247,7 @@ Suite *suite_link_uprobe(void)
 	tcase_add_test(tc, uprobe_multi_cookies_tell_three_functions_apart);
 	tcase_add_test(tc, uretprobe_sees_the_return_value);
 	tcase_add_test(tc, uprobe_on_libc_getpid_fires);
+	tcase_add_test(tc, uprobe_auto_attach_from_the_section_name);
 	tcase_add_test(tc, uprobe_errors_name_the_target);
 	suite_add_tcase(s, tc);
 	return s;
