@@ -46,7 +46,8 @@ const struct eb_reloc *eb_relo_sec_relocs(const struct eb_text_sec *sec, uint32_
 	while (lo < sec->reloc_cnt && sec->relocs[lo].insn - off < cnt)
 		lo++;
 	*n = lo - first;
-	return sec->relocs + first;
+	/* A section without tags has relocs == NULL: NULL + 0 is undefined in C. */
+	return *n ? sec->relocs + first : NULL;
 }
 
 /* Append function `fi`'s instructions to the program. */
