@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 #include "link_fixture.h"
+#include "lib/alloc.h"
 #include "lib/link_internal.h"
 
 __attribute__((noinline, used)) int link_fn_a(int x)
@@ -220,6 +221,48 @@ START_TEST(uprobe_auto_attach_from_the_section_name)
 }
 END_TEST
 
+/* Every failing syscall or allocation on the attach path leaves no fd behind. */
+START_TEST(uprobe_attach_failures_leak_nothing)
+{
+	static const enum eb_fault_site sites[] = { EB_FAULT_BPF, EB_FAULT_PERF, EB_FAULT_ALLOC };
+	struct link_fixture f;
+	struct ebpf_link *link;
+	size_t s;
+	int fds, emulate;
+
+	REQUIRE_BPF();
+	lf_open(&f, "link_progs");
+	fds = test_count_fds();
+	for (emulate = 0; emulate < 2; emulate++) {
+		for (s = 0; s < sizeof(sites) / sizeof(sites[0]); s++) {
+			uint64_t nth;
+
+			for (nth = 1; nth < 50; nth++) {
+				int err;
+
+				eb_link_force_no_cookie(emulate);
+				eb_fault_arm(sites[s], nth);
+				err = ebpf_link_uprobe(lf_prog(&f, "on_uprobe"), "/proc/self/exe",
+						       "link_fn_a",
+						       &EBPF_OPTS(ebpf_uprobe_opts, .cookie = 1,
+								  .emulate_cookie = true), &link);
+				eb_fault_arm(sites[s], 0);
+				eb_link_force_no_cookie(false);
+				if (!err) {
+					/* nth is past the last call at this site: done. */
+					ebpf_link_close(link);
+					break;
+				}
+				ck_assert_ptr_null(link);
+				ck_assert_int_eq(test_count_fds(), fds);
+			}
+		}
+	}
+	ck_assert_int_eq(test_count_fds(), fds);
+	lf_close(&f);
+}
+END_TEST
+
 START_TEST(uprobe_errors_name_the_target)
 {
 	struct link_fixture f;
@@ -248,6 +291,7 @@ Suite *suite_link_uprobe(void)
 	tcase_add_test(tc, uretprobe_sees_the_return_value);
 	tcase_add_test(tc, uprobe_on_libc_getpid_fires);
 	tcase_add_test(tc, uprobe_auto_attach_from_the_section_name);
+	tcase_add_test(tc, uprobe_attach_failures_leak_nothing);
 	tcase_add_test(tc, uprobe_errors_name_the_target);
 	suite_add_tcase(s, tc);
 	return s;
