@@ -9,6 +9,10 @@
  *   btf.h         kernel and object BTF
  *   uapi.h        kernel constants (EBPF_ prefixed, independent of linux/bpf.h)
  *   common.h      errors (ebpf_errmsg), logging, options structs
+ *   names.h       names of program/map/attach types and helpers
+ *   btf_dump.h    values rendered through BTF as JSON, types as C
+ *   probe.h       what the running kernel supports
+ *   check.h       will an object load on a kernel (offline, no loading)
  */
 #ifndef EBPF_EBPF_H
 #define EBPF_EBPF_H
@@ -20,5 +24,9 @@
 #include <ebpf/collection.h>
 #include <ebpf/link.h>
 #include <ebpf/ringbuf.h>
+#include <ebpf/names.h>
+#include <ebpf/btf_dump.h>
+#include <ebpf/probe.h>
+#include <ebpf/check.h>
 
 #endif
