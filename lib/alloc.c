@@ -83,12 +83,14 @@ char *eb_strdup(const char *s)
 
 char *eb_strndup(const char *s, size_t n)
 {
-	size_t len = strnlen(s, n);
+	/* n == 0 may come with s == NULL (an empty section's data): touch nothing then. */
+	size_t len = n ? strnlen(s, n) : 0;
 	char *d = eb_malloc(len + 1);
 
 	if (!d)
 		return NULL;
-	memcpy(d, s, len);
+	if (len)
+		memcpy(d, s, len);
 	d[len] = '\0';
 	return d;
 }
