@@ -50,7 +50,9 @@ static_libs=$(pkg-config --static --libs libebpf | sed 's/-lebpf//')
 cc "$src" $(pkg-config --cflags libebpf) "$lib/libebpf.a" $static_libs -o "$tmp/consumer-static" \
 	|| fail "static consumer does not build with pkg-config --static --libs"
 ldd "$tmp/consumer-static" | grep -q libebpf && fail "static consumer still needs libebpf.so"
-ok "consumers built (shared and static)"
+cc "$top/tools/examples/uprobe_cookie.c" $(pkg-config --cflags libebpf) $(pkg-config --libs libebpf) \
+	-o "$tmp/uprobe_cookie" || fail "tools/examples/uprobe_cookie.c does not build"
+ok "consumers built (shared and static), examples built"
 
 # Vendoring: only the library sources, compiled with the README's one-line command.
 mkdir -p "$tmp/vendor"
@@ -73,6 +75,10 @@ else
 	LD_LIBRARY_PATH="$lib" ldd "$tmp/consumer-shared" | grep -q "$lib/libebpf.so.0" \
 		|| fail "shared consumer did not resolve the installed libebpf.so.0"
 	ok "consumers ran the testdata program (retval 42 = rodata multiplier 2 x 21)"
+	out=$(LD_LIBRARY_PATH="$lib" "$tmp/uprobe_cookie" "$top/$BUILD/testdata/example_uprobe.bpf.o" 2>&1) \
+		|| fail "uprobe_cookie example: $out"
+	[ "$out" = "cookie 1: 3 calls, cookie 2: 5 calls" ] || fail "uprobe_cookie example printed '$out'"
+	ok "uprobe_cookie example counted calls per cookie"
 fi
 
 make -s uninstall DESTDIR="$dest" PREFIX=/usr LIBDIR=/usr/lib >/dev/null
