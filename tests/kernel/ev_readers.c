@@ -198,6 +198,49 @@ START_TEST(perfbuf_perf_event_open_failure_cleans_up)
 }
 END_TEST
 
+START_TEST(ringbuf_failures_clean_up)
+{
+	struct ebpf_ringbuf *rb = (void *)1;
+	int fds, fd, fd2;
+
+	REQUIRE_BPF();
+	fd = make_map(EBPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
+	fd2 = make_map(EBPF_MAP_TYPE_RINGBUF, 0, 0, 4096);
+	fds = test_count_fds();
+	/* The map-info query failing is reported with the map's name. */
+	eb_fault_arm(EB_FAULT_BPF, 1);
+	ck_assert_int_lt(ebpf_ringbuf_new_fd(fd, "rb", no_record, NULL, NULL, &rb), 0);
+	eb_fault_arm(EB_FAULT_BPF, 0);
+	ck_assert_ptr_null(rb);
+	ck_assert_errmsg_has("ring buffer 'rb': map info:");
+	ck_assert_int_eq(test_count_fds(), fds);
+	/* Every allocation of new + add failing in turn: an error, never a leak. */
+	for (uint64_t nth = 1; nth < 64; nth++) {
+		int err;
+
+		eb_fault_arm(EB_FAULT_ALLOC, nth);
+		err = ebpf_ringbuf_new_fd(fd, "rb", no_record, NULL, NULL, &rb);
+		if (!err) {
+			err = ebpf_ringbuf_add_fd(rb, fd2, "rb2", no_record, NULL);
+			eb_fault_arm(EB_FAULT_ALLOC, 0);
+			if (err)
+				ck_assert_uint_eq(ebpf_ringbuf_ring_count(rb), 1);
+			ebpf_ringbuf_free(rb);
+			ck_assert_int_eq(test_count_fds(), fds);
+			if (!err)
+				break;
+			continue;
+		}
+		eb_fault_arm(EB_FAULT_ALLOC, 0);
+		ck_assert_int_eq(err, -ENOMEM);
+		ck_assert_ptr_null(rb);
+		ck_assert_int_eq(test_count_fds(), fds);
+	}
+	close(fd);
+	close(fd2);
+}
+END_TEST
+
 Suite *suite_ev_readers(void)
 {
 	Suite *s = suite_create("ev_readers");
@@ -205,6 +248,7 @@ Suite *suite_ev_readers(void)
 
 	tcase_add_test(tc, ringbuf_on_an_idle_map);
 	tcase_add_test(tc, ringbuf_wrong_maps);
+	tcase_add_test(tc, ringbuf_failures_clean_up);
 	tcase_add_test(tc, perfbuf_one_event_per_online_cpu);
 	tcase_add_test(tc, perfbuf_limited_by_max_entries);
 	tcase_add_test(tc, perfbuf_wrong_map);
