@@ -46,7 +46,7 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 	eb_close(coll->btf_fd);
 	eb_free(coll->license);
 	if (coll->externs)
-		eb_relo_externs_free(coll->externs, coll->spec->extern_cnt);
+		eb_relo_externs_free(coll->externs, coll->extern_cnt);
 	eb_btf_put(coll->env.kbtf);
 	eb_kallsyms_put(coll->ksyms);
 	eb_kconfig_free(coll->kconfig);
@@ -433,6 +433,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 
 	setup_env(coll, opts);
 	err = eb_relo_resolve_externs(spec, &coll->env, &coll->externs);
+	coll->extern_cnt = coll->externs ? spec->extern_cnt : 0;
 	if (err)
 		goto fail;
 	load_btf(coll);

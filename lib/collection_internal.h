@@ -89,7 +89,8 @@ struct ebpf_collection {
 	struct eb_relo_env env;
 	struct eb_kallsyms *ksyms;
 	struct eb_kconfig *kconfig;
-	struct eb_extern_res *externs;		/* spec->extern_cnt entries */
+	struct eb_extern_res *externs;		/* extern_cnt entries */
+	uint32_t extern_cnt;			/* copied: close must not touch the spec */
 };
 
 /* ------------------------------------------------------------ for links */
