@@ -350,6 +350,9 @@ static int perfbuf_setup(struct ebpf_perfbuf *pb, int map_fd, size_t pages, uint
 	pb->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (pb->epfd < 0)
 		return eb_err(-errno, "perf buffer '%s': epoll_create1: %s", pb->name, strerror(errno));
+	pb->epfd = eb_fd_not_zero(pb->epfd);
+	if (pb->epfd < 0)
+		return eb_err(pb->epfd, "perf buffer '%s': epoll fd: %s", pb->name, strerror(-pb->epfd));
 	err = online_cpus(&cpus, &ncpus);
 	if (err)
 		return eb_err_ctx(err, "perf buffer '%s'", pb->name);
