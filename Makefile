@@ -131,7 +131,7 @@ TEST_CFLAGS  := -std=c11 -D_GNU_SOURCE -Iinclude -I. -Itests/common -pthread $(W
 TEST_COMMON_SRCS := $(sort $(wildcard tests/common/*.c))
 
 # The unit suite replays fuzz regressions through the harness bodies.
-unit_EXTRA :=
+unit_EXTRA := tests/fuzz/fuzz_targets.c
 
 define test_suite
 $(1)_SRCS := $$(sort $$(wildcard tests/$(1)/*.c))
