@@ -200,22 +200,39 @@ static bool has_syscall_wrapper(const struct eb_kallsyms *ks)
 	return false;
 }
 
+static bool has_core_relos(const struct ebpf_spec *spec)
+{
+	for (uint32_t i = 0; i < spec->sec_cnt; i++)
+		if (spec->secs[i].core_relo && spec->secs[i].core_relo->cnt)
+			return true;
+	return false;
+}
+
+/*
+ * Only what the object can use is read: in a fresh process, scanning
+ * /proc/kallsyms alone cost ~150M instructions and ~13 MB of heap per load
+ * (tools/bench/load_bench, callgrind), and kernel BTF ~16M, for objects with
+ * no extern and no CO-RE relocation that use neither.
+ */
 static void setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *opts)
 {
 	struct eb_relo_env *env = &coll->env;
 	const char *path = opts ? opts->kernel_btf_path : NULL;
-	int err = path ? eb_btf_load_file(path, NULL, &env->kbtf) : eb_btf_vmlinux(&env->kbtf);
+	bool externs = coll->spec->extern_cnt > 0;
+	int err = 0;
+	if (externs || has_core_relos(coll->spec))
+		err = path ? eb_btf_load_file(path, NULL, &env->kbtf) : eb_btf_vmlinux(&env->kbtf);
 	if (err) {
 		/* only programs with CO-RE, kfuncs or typed ksyms need it: they will say so */
 		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
 		env->kbtf = NULL;
 	}
-	if (eb_kallsyms_get(&coll->ksyms)) {
+	if (externs && eb_kallsyms_get(&coll->ksyms)) {
 		eb_debug("kallsyms unavailable: %s", ebpf_errmsg());
 		coll->ksyms = NULL;
 	}
 	env->ksyms = coll->ksyms;
-	if (eb_kconfig_load(&coll->kconfig)) {
+	if (externs && eb_kconfig_load(&coll->kconfig)) {
 		eb_debug("kernel config unavailable: %s", ebpf_errmsg());
 		coll->kconfig = NULL;
 	}
