@@ -35,7 +35,7 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 			err = eb_err(-ENOENT, "prog '%s': %u CO-RE relocation(s) need kernel BTF, "
 				     "and none is available", prog->name, lk.core_cnt);
 		else
-			err = eb_core_apply(spec->btf, env->kbtf, NULL, prog->name, out->insns,
+			err = eb_core_apply(spec->btf, env->kbtf, env->core_cache, prog->name, out->insns,
 					    out->insn_cnt, lk.core, lk.core_cnt, out);
 	}
 	eb_relo_linked_free(&lk);

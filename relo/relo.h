@@ -21,6 +21,8 @@
 #include "btf/btf.h"
 #include "lib/spec.h"
 
+struct eb_core_cache;
+
 /* ---------------------------------------------------------------- kallsyms */
 
 struct eb_kallsyms;
@@ -59,6 +61,11 @@ struct eb_relo_env {
 	bool has_bpf_cookie;		/* LINUX_HAS_BPF_COOKIE */
 	bool has_syscall_wrapper;	/* LINUX_HAS_SYSCALL_WRAPPER */
 	bool allow_module_btf;		/* look in module BTF when vmlinux lacks a name */
+	/*
+	 * CO-RE candidate lists shared by every program of one load (relo/core.h),
+	 * so a type used by many programs is matched once; NULL: no sharing.
+	 */
+	struct eb_core_cache *core_cache;
 };
 
 /* How one extern resolved for this load. */
