@@ -3,7 +3,7 @@
 #   make              libebpf.a, libebpf.so.$(VERSION) and the ebpf tool
 #   make check        deps, library, testdata, unit + kernel suites, unit suite under valgrind
 #   make demo         the end-to-end demo (see README.md)
-#   make bench        benchmarks (tools/bench)
+#   make bench        benchmarks (tools/bench); bench-callgrind: their instruction counts
 #   make install      PREFIX, LIBDIR, INCLUDEDIR, DESTDIR honoured
 #   V=1               show commands;  WERROR=0  for builds where warnings must not fail
 #   SANITIZE=1        ASan + UBSan for library and tests
@@ -214,6 +214,11 @@ demo: deps all testdata
 bench: all testdata
 	$(Q)if [ -f tools/bench/bench.mk ]; then $(MAKE) -f tools/bench/bench.mk BUILD=$(BUILD) run; \
 	  else echo "bench: no benchmarks yet"; fi
+
+# Instruction counts (valgrind) for the same figures: stable on a busy machine.
+bench-callgrind: all testdata
+	$(Q)$(MAKE) -f tools/bench/bench.mk BUILD=$(BUILD) callgrind
+.PHONY: bench-callgrind
 
 # ---------------------------------------------------------------------------- install
 PUBLIC_HEADERS := $(sort $(wildcard include/ebpf/*.h))
