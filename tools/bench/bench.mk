@@ -45,17 +45,22 @@ $(BUILD)/bench/%_bench: tools/bench/%_bench.c $$($$*_BENCH_SRCS) $(BUILD)/libebp
 	$(CC) $(BENCH_CFLAGS) $($*_BENCH_FLAGS) -o $@ $< \
 	  $(patsubst tools/bench/%.c,$(@D)/%.o,$($*_BENCH_SRCS)) $(BENCH_LIBS) $($*_BENCH_LIBS)
 
-run: $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do $$b || exit 1; done
+# Every table on the terminal; the markdown of each into $(BUILD)/bench/summary.md.
+SUMMARY := $(BUILD)/bench/summary.md
+BENCH_RUNS ?= 7
+run: $(BENCH_BINS) $(LOAD_INPUTS)
+	@rm -f $(SUMMARY).parts
+	@for b in $(filter-out %/load_bench,$(BENCH_BINS)); do BENCH_MD=$(abspath $(SUMMARY).parts) $$b || exit 1; done
+	@$(if $(HAVE_BPFTOOL),,echo "load_bench: bpftool or /sys/kernel/btf/vmlinux missing: the CO-RE tracing input is skipped")
+	@$(BUILD)/bench/load_bench --runs $(BENCH_RUNS) --md $(SUMMARY).load $(BENCH_IN)
+	@tools/bench/size_bench.sh $(BUILD) $(SUMMARY).size
+	@tools/bench/summary.sh $(SUMMARY) $(SUMMARY).parts $(SUMMARY).load $(SUMMARY).size
+	@echo "markdown summary: $(SUMMARY)"
 
-# Noise-free figures: instructions executed inside one open + 20 lookups.
-callgrind: $(BUILD)/bench/btf_bench
-	@printf 'BTF open + 20 lookups, instructions (callgrind): ours '
-	@valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=run_ours \
-	  $(BUILD)/bench/btf_bench --once ours 2>&1 | sed -n 's/.*Collected : //p'
-	@if [ -n "$(btf_BENCH_FLAGS)" ]; then printf '                                          libbpf '; \
-	  valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=run_libbpf \
-	  $(BUILD)/bench/btf_bench --once libbpf 2>&1 | sed -n 's/.*Collected : //p'; fi
+# Noise-free figures: instructions of BTF open + lookups, object open and full load.
+callgrind: $(BENCH_BINS) $(LOAD_INPUTS)
+	@tools/bench/callgrind.sh $(BUILD) $(BUILD)/bench/callgrind.md
+	@echo "markdown: $(BUILD)/bench/callgrind.md"
 
 .PHONY: run callgrind
 

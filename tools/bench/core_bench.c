@@ -223,6 +223,17 @@ int main(int argc, char **argv)
 		lu = median_user(core_bench_libbpf, obj, &lw);
 		printf("  libbpf   %8.2f ms  %8.2f ms\n", lu, lw);
 		printf("  ratio libbpf/libebpf user CPU: %.1fx\n", ou > 0 ? lu / ou : 0.0);
+		if (getenv("BENCH_MD")) {	/* collected into build/bench/summary.md */
+			FILE *md = fopen(getenv("BENCH_MD"), "ae");
+
+			if (md) {
+				fprintf(md, "\n**CO-RE: %u relocations over %d kernel types** (open + vmlinux BTF + "
+					"relocate, user CPU, median of %d runs)\n\n| ours ms | libbpf ms | ratio |\n"
+					"|---:|---:|---:|\n| %.2f | %.2f | %.1fx |\n", relos, types, RUNS, ou, lu,
+					ou > 0 ? lu / ou : 0.0);
+				fclose(md);
+			}
+		}
 	}
 #else
 	printf("  libbpf   not installed: no comparison\n");
