@@ -275,11 +275,21 @@ struct eb_btf_builder;
 
 int eb_btf_builder_new(const struct ebpf_btf *src, struct eb_btf_builder **out);
 void eb_btf_builder_free(struct eb_btf_builder *b);
-/* A writable pointer to type `id` of the copy (records included). */
+/* Number of type ids of the copy, id 0 included (grows with eb_btf_builder_add_type). */
+uint32_t eb_btf_builder_type_cnt(const struct eb_btf_builder *b);
+/*
+ * A writable pointer to type `id` of the copy (records included); NULL if out of
+ * range. A record may be rewritten to a kind/vlen needing at most as many bytes
+ * of records as it had. Valid until the next eb_btf_builder_add_type().
+ */
 struct btf_type *eb_btf_builder_type(struct eb_btf_builder *b, uint32_t id);
+/* The string at `off` of the copy (added strings included); NULL if out of range. */
+const char *eb_btf_builder_str(const struct eb_btf_builder *b, uint32_t off);
 /* Append a string; returns its offset or a negative errno. */
 int64_t eb_btf_builder_add_str(struct eb_btf_builder *b, const char *s);
-/* Serialize to a fresh raw BTF blob (malloc'd, caller frees) and/or re-parse it. */
+/* Append a type (records in `extra`, sized by its kind and vlen); returns its new id or a negative errno. */
+int64_t eb_btf_builder_add_type(struct eb_btf_builder *b, const struct btf_type *t, const void *extra);
+/* Serialize to a fresh raw BTF blob (eb_malloc'd, caller eb_frees), validated by eb_btf_parse(). */
 int eb_btf_builder_finish(struct eb_btf_builder *b, void **data, size_t *size);
 
 /* Kernel BTF features a sanitizer may have to remove; see lib/features.c. */
