@@ -198,7 +198,7 @@ static void scaling_table(struct table *t)
 	char c[8][CELL], label[CELL];
 	double prev = -1;
 
-	header(t, "Scaling: cost per program (1 -> 1,000 programs; step = ours per-program cost vs 10x fewer)", 9, h);
+	header(t, "Scaling: cost per program, 1 -> 1,000 programs (step: ours total cost vs 10x fewer programs)", 9, h);
 	for (size_t i = 0; i < ninputs; i++) {
 		const struct input *in = &inputs[i];
 		const char *cells[9];
