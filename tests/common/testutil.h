@@ -40,6 +40,16 @@ void *test_read_file(const char *path, size_t *size);
 /* Count this process's open fds (for leak checks). */
 int test_count_fds(void);
 
+/*
+ * Mount a fresh bpffs on a new directory made from `dir` (a mkdtemp template,
+ * rewritten in place). The mount lives in a private mount namespace of the
+ * test process when one can be made, so a test that fails early leaves no
+ * mount behind. false (after a visible skip naming `test`) if bpffs cannot be
+ * mounted. test_bpffs_umount() unmounts and removes the directory.
+ */
+bool test_bpffs_mount(char *dir, const char *test);
+void test_bpffs_umount(const char *dir);
+
 /* A Check test case with a generous timeout (valgrind is slow). */
 TCase *test_tcase(const char *name);
 
