@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,12 +195,8 @@ START_TEST(test_pinning)
 {
 	REQUIRE_BPF();
 	char dir[] = "/tmp/kl-bpffs-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	if (mount("bpf", dir, "bpf", 0, NULL)) {
-		rmdir(dir);
-		test_skip(__func__, "cannot mount bpffs");
+	if (!test_bpffs_mount(dir, __func__))
 		return;
-	}
 	struct ebpf_spec *spec = open_spec("kl_pin"), *other = open_spec("kl_pin_other");
 	struct ebpf_load_opts opts = { .sz = sizeof(opts), .pin_root = dir };
 	struct ebpf_collection *a = NULL, *b = NULL, *x = NULL;
@@ -231,8 +226,7 @@ START_TEST(test_pinning)
 	ebpf_collection_close(b);
 	ebpf_spec_free(spec);
 	ebpf_spec_free(other);
-	umount(dir);
-	rmdir(dir);
+	test_bpffs_umount(dir);
 }
 END_TEST
 

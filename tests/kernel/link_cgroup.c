@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -70,12 +69,8 @@ START_TEST(cgroup_link_counts_egress_packets)
 		test_skip(__func__, "no cgroup v2 hierarchy at " CGROUP2);
 		return;
 	}
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	if (mount("bpf", dir, "bpf", 0, NULL) < 0) {
-		rmdir(dir);
-		test_skip(__func__, "cannot mount a bpffs");
+	if (!test_bpffs_mount(dir, __func__))
 		return;
-	}
 	snprintf(pin, sizeof(pin), "%s/cgroup_link", dir);
 	snprintf(cg, sizeof(cg), CGROUP2 "/libebpf_link_%d", getpid());
 	ck_assert_msg(mkdir(cg, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", cg, strerror(errno));
@@ -112,8 +107,7 @@ START_TEST(cgroup_link_counts_egress_packets)
 	close(map_fd);
 	close(cgfd);
 	ck_assert_int_eq(rmdir(cg), 0);
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
+	test_bpffs_umount(dir);
 }
 END_TEST
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,24 +31,6 @@ static uint64_t read_count(int map_fd, uint32_t idx)
 	return v;
 }
 
-/* A private bpffs on a temporary directory. */
-static bool bpffs_mount(char *dir, const char *test)
-{
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	if (mount("bpf", dir, "bpf", 0, NULL) < 0) {
-		rmdir(dir);
-		test_skip(test, "cannot mount a bpffs");
-		return false;
-	}
-	return true;
-}
-
-static void bpffs_umount(const char *dir)
-{
-	umount2(dir, MNT_DETACH);
-	rmdir(dir);
-}
-
 START_TEST(pinned_link_outlives_its_collection_until_unpinned)
 {
 	char dir[] = "/tmp/link_bpffs_XXXXXX", pin[64], mpin[64];
@@ -59,7 +40,7 @@ START_TEST(pinned_link_outlives_its_collection_until_unpinned)
 	int map_fd, err;
 
 	REQUIRE_BPF();
-	if (!bpffs_mount(dir, __func__))
+	if (!test_bpffs_mount(dir, __func__))
 		return;
 	snprintf(pin, sizeof(pin), "%s/raw_tp_link", dir);
 	snprintf(mpin, sizeof(mpin), "%s/counts_map", dir);
@@ -106,7 +87,7 @@ START_TEST(pinned_link_outlives_its_collection_until_unpinned)
 
 	close(map_fd);
 	unlink(mpin);
-	bpffs_umount(dir);
+	test_bpffs_umount(dir);
 }
 END_TEST
 
