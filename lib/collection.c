@@ -414,6 +414,24 @@ static int fill_slots(struct ebpf_collection *coll)
 	return 0;
 }
 
+/*
+ * A failed load leaves nothing behind: the pins this load created (not the
+ * ones it reused — they belong to whoever made them) would keep their maps
+ * alive in the kernel after the collection is closed.
+ */
+static void unpin_new_maps(struct ebpf_collection *coll)
+{
+	for (uint32_t i = 0; i < coll->map_cnt; i++) {
+		struct ebpf_map *m = &coll->maps[i];
+		if (!m->pinned || m->reused || !m->pin_path)
+			continue;
+		if (unlink(m->pin_path) && errno != ENOENT)
+			eb_warn("map '%s': failed load: could not remove its new pin %s: %s", m->name,
+				m->pin_path, strerror(errno));
+		m->pinned = false;
+	}
+}
+
 int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_opts *opts,
 			 struct ebpf_collection **out)
 {
@@ -490,6 +508,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 fail:
 	eb_free(need);
 	eb_free(map_fds);
+	unpin_new_maps(coll);
 	{
 		/* closing must not clobber the message explaining the failure */
 		char *msg = eb_strdup(ebpf_errmsg());
