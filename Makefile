@@ -162,18 +162,25 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
 
 tests: $(BUILD)/unit_tests $(BUILD)/kernel_tests $(TOOL) testdata
 
-# CK_FORK=no under valgrind: one process, so every leak is seen.
+# CK_FORK=no under valgrind: one process, so every leak is seen. The kernel suite
+# runs without glibc's tcache so that rel_fault_injection can count heap bytes exactly.
 check: deps all tests
 	@echo "== unit suite"
 	$(Q)$(BUILD)/unit_tests
 	@echo "== kernel suite"
-	$(Q)$(BUILD)/kernel_tests
+	$(Q)GLIBC_TUNABLES=glibc.malloc.tcache_count=0 $(BUILD)/kernel_tests
 	@echo "== packaging: install, pkg-config consumers, vendoring, exports"
 	$(Q)BUILD=$(BUILD) tests/packaging.sh
 ifneq ($(SANITIZE),1)
 	@echo "== unit suite under valgrind"
 	$(Q)CK_FORK=no $(VALGRIND) $(BUILD)/unit_tests
+	@echo "== fault injection under valgrind (leaks and bad accesses; memcheck cannot see what the kernel writes, so no undefined-value checks)"
+	$(Q)CK_FORK=no CK_RUN_SUITE=rel_fault_injection $(VALGRIND) --undef-value-errors=no $(BUILD)/kernel_tests
 endif
+	@echo "== ThreadSanitizer: 8 threads loading and running collections"
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD) tsan-check
+	@echo "== fuzz smoke: $(FUZZ_SECONDS) s per harness"
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD) fuzz
 	@echo "== make check: all passed"
 
 # ---------------------------------------------------------------------------- fuzzing
@@ -203,6 +210,37 @@ fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 
 fuzz: fuzz-build testdata
 	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+# ---------------------------------------------------------------------------- ThreadSanitizer
+# The library and the concurrency suite (tests/kernel/rel_threads.c) built with
+# -fsanitize=thread in a tree of their own: TSan cannot be combined with ASan.
+TSAN_FLAGS  := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_CFLAGS := $(filter-out $(SAN_FLAGS),$(TEST_CFLAGS)) $(TSAN_FLAGS)
+TSAN_SUITES := rel_threads
+TSAN_OBJS   := $(patsubst %.c,$(BUILD)/tsanobj/%.o,$(LIB_SRCS) $(TSAN_SUITES:%=tests/kernel/%.c) \
+                 $(TEST_COMMON_SRCS)) $(BUILD)/tsanobj/main.o
+
+$(BUILD)/tsanobj/%.o: %.c $(VERSION_H)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TSAN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tsanobj/tsan_suites.h: Makefile
+	$(Q)mkdir -p $(@D)
+	$(Q)( for f in $(TSAN_SUITES); do echo "SUITE($$f)"; done ) > $@
+
+$(BUILD)/tsanobj/main.o: tests/common/main.c.in $(BUILD)/tsanobj/tsan_suites.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(TSAN_CFLAGS) -DSUITES_H='"tsan_suites.h"' -DSUITE_KIND='"tsan"' -I$(BUILD)/tsanobj \
+	  -x c -c $< -o $@
+
+$(BUILD)/tsan_tests: $(TSAN_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(TSAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(DEP_LIBS) -pthread -ldl
+
+# One process (CK_FORK=no) so TSan sees every thread; any report fails the run.
+tsan-check: $(BUILD)/tsan_tests testdata
+	$(Q)CK_FORK=no TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" $(BUILD)/tsan_tests
 
 # ---------------------------------------------------------------------------- deps
 deps:
@@ -249,6 +287,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all check tests testdata deps demo bench install uninstall clean fuzz fuzz-build
+.PHONY: all check tests testdata deps demo bench install uninstall clean fuzz fuzz-build tsan-check
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
