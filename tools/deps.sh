@@ -16,6 +16,7 @@ need valgrind command -v valgrind
 need clang command -v clang
 need llvm command -v llvm-objdump
 need iproute2 command -v ip
+need libclang-rt-14-dev sh -c 'echo "int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }" | clang -fsanitize=fuzzer -x c - -o /dev/null'
 [ -z "$missing" ] && exit 0
 
 cmd="apt-get install -y$missing"
