@@ -60,7 +60,8 @@ int eb_probe_load(const struct eb_probe_prog *p)
 	/* kprobes demanded the running version before 5.0 */
 	a.kern_version = eb_kernel_version();
 	if (p->log && p->log_size) {
-		p->log[0] = '\0';
+		/* zeroed: the log of a failing load is read, see eb_load_with_log() */
+		memset(p->log, 0, p->log_size);
 		a.log_buf = eb_ptr(p->log);
 		a.log_size = p->log_size;
 		a.log_level = 1;

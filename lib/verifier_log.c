@@ -33,7 +33,12 @@ int eb_load_with_log(struct eb_attr_prog_load *attr, uint32_t log_level, int fir
 		if (!nlog)
 			break;	/* keep what we have: the load error matters more */
 		log = nlog;
-		log[0] = '\0';
+		/*
+		 * Zeroed, not just terminated: a failing bpf(2) writes the log but
+		 * tools like valgrind only learn about writes of calls that succeed,
+		 * and the log is read exactly when the call failed.
+		 */
+		memset(log, 0, size);
 		attr->log_buf = eb_ptr(log);
 		attr->log_size = size;
 		attr->log_level = log_level ? log_level : 1;
@@ -201,6 +206,20 @@ static void lockdown_mode(char *buf, size_t len)
 	fclose(f);
 }
 
+/* Whether the verifier's trace shows instruction `insn` processed ("<insn>: (" at a line start). */
+static bool log_reached_insn(const char *log, uint32_t insn)
+{
+	char mark[16];
+	int n = snprintf(mark, sizeof(mark), "%u: (", insn);
+
+	if (!log || n <= 0)
+		return false;
+	for (const char *p = log; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, mark, (size_t)n))
+			return true;
+	return false;
+}
+
 int eb_verifier_explain(const struct eb_prog_desc *d, int err, const char *log)
 {
 	char line[512];
@@ -217,6 +236,15 @@ int eb_verifier_explain(const struct eb_prog_desc *d, int err, const char *log)
 		if (strstr(line, "unknown#") || strstr(line, "invalid func") ||
 		    strstr(line, "invalid bpf_context access") || strstr(line, "bad2310"))
 			return eb_err(err, "prog '%s': %s (verifier: %s)", name, d->notes[0].what, line);
+		/*
+		 * The verifier may walk past a noted instruction and fail later: an
+		 * unresolved weak kfunc call (imm 0) leaves R0 unset, so the error is
+		 * "R0 !read_ok" at the next use. The trace shows what it reached.
+		 */
+		for (uint32_t i = 0; i < d->note_cnt; i++)
+			if (log_reached_insn(log, d->notes[i].insn))
+				return eb_err(err, "prog '%s': %s; the verifier reached it at insn %u "
+					      "(verifier: %s)", name, d->notes[i].what, d->notes[i].insn, line);
 	}
 
 	/* 2. A helper this program type may not call. */
