@@ -151,11 +151,44 @@ int ebpf_map_delete(const struct ebpf_map *map, const void *key)
 	return err ? op_err(map, "delete", err) : 0;
 }
 
+/* Maps whose keys are the u32 indexes 0..max_entries-1, every one always present. */
+static bool keys_are_indexes(enum ebpf_map_type t)
+{
+	switch (t) {
+	case EBPF_MAP_TYPE_ARRAY:
+	case EBPF_MAP_TYPE_PERCPU_ARRAY:
+	case EBPF_MAP_TYPE_PROG_ARRAY:
+	case EBPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case EBPF_MAP_TYPE_CGROUP_ARRAY:
+	case EBPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case EBPF_MAP_TYPE_DEVMAP:
+	case EBPF_MAP_TYPE_CPUMAP:
+	case EBPF_MAP_TYPE_XSKMAP:
+	case EBPF_MAP_TYPE_SOCKMAP:
+	case EBPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int ebpf_map_next_key(const struct ebpf_map *map, const void *key, void *next_key)
 {
 	int err = check_usable(map, "next key");
 	if (err)
 		return err;
+	if (!next_key)
+		return eb_err(-EINVAL, "map '%s': next key: no buffer for the next key", map->name);
+	/*
+	 * The first key of an index-keyed map is 0: answered here, so no NULL key
+	 * goes to the kernel. Other maps need the NULL (the kernel's "first key");
+	 * valgrind's bpf(2) wrapper (3.19) flags that NULL as unaddressable.
+	 */
+	if (!key && keys_are_indexes(map->type) && map->key_size == sizeof(uint32_t) &&
+	    map->max_entries) {
+		memset(next_key, 0, sizeof(uint32_t));
+		return 0;
+	}
 	err = eb_sys_map_next_key(map->fd, key, next_key);
 	return err ? op_err(map, "next key", err) : 0;
 }
@@ -186,6 +219,23 @@ static bool batch_supported(enum ebpf_map_type t)
 	       t == EBPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
+/*
+ * Lookup batches write keys, values and the resume position from the kernel.
+ * Zeroed first so what the caller reads is defined even to tools (valgrind)
+ * that do not know these bpf(2) commands write there.
+ */
+static void zero_batch_out(const struct ebpf_map *map, void *out_batch, void *keys, void *values,
+			   uint32_t count)
+{
+	size_t vsize = ebpf_map_value_buf_size(map);
+	if (out_batch)
+		memset(out_batch, 0, map->key_size < 4 && !keys_are_indexes(map->type) ? 4 : map->key_size);
+	if (keys && map->key_size && count <= SIZE_MAX / map->key_size)
+		memset(keys, 0, (size_t)count * map->key_size);
+	if (values && vsize && count <= SIZE_MAX / vsize)
+		memset(values, 0, (size_t)count * vsize);
+}
+
 static int batch(const struct ebpf_map *map, enum eb_bpf_cmd cmd, const char *op, void *in_batch,
 		 void *out_batch, void *keys, void *values, uint32_t *count, uint64_t elem_flags)
 {
@@ -197,6 +247,8 @@ static int batch(const struct ebpf_map *map, enum eb_bpf_cmd cmd, const char *op
 	if (!batch_supported(map->type))
 		return eb_err(-EOPNOTSUPP, "map '%s': %s: maps of type %s have no batch operations",
 			      map->name, op, eb_map_type_name(map->type));
+	if (cmd == EB_BPF_MAP_LOOKUP_BATCH || cmd == EB_BPF_MAP_LOOKUP_AND_DELETE_BATCH)
+		zero_batch_out(map, out_batch, keys, values, *count);
 	struct eb_attr_map_batch a;
 	memset(&a, 0, sizeof(a));
 	a.map_fd = (uint32_t)map->fd;

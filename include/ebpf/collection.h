@@ -99,7 +99,7 @@ EBPF_API size_t ebpf_map_value_buf_size(const struct ebpf_map *map);
 EBPF_API int ebpf_map_lookup(const struct ebpf_map *map, const void *key, void *value);
 EBPF_API int ebpf_map_update(const struct ebpf_map *map, const void *key, const void *value, uint64_t flags);
 EBPF_API int ebpf_map_delete(const struct ebpf_map *map, const void *key);
-/* key NULL: first key. -ENOENT after the last. */
+/* key NULL: first key. -ENOENT after the last. next_key (key_size bytes) is required. */
 EBPF_API int ebpf_map_next_key(const struct ebpf_map *map, const void *key, void *next_key);
 
 /* Look up and remove in one step (queue/stack maps: pop, key NULL). */
