@@ -22,7 +22,7 @@ static bool private_mount_ns(void)
 	if (done >= 0)
 		return done;
 	/* unshare(CLONE_NEWNS) needs a single-threaded process: then fall back to umount */
-	done = unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) == 0;
+	done = unshare(CLONE_NEWNS) == 0 && mount("none", "/", "none", MS_REC | MS_SLAVE, NULL) == 0;
 	return done;
 }
 

@@ -41,6 +41,8 @@ bool test_have_bpf(void)
 		uint32_t log_level, log_size;
 		uint64_t log_buf;
 		uint32_t kern_version, prog_flags;
+		/* zeroed up to the size valgrind checks: it reads later fields too */
+		uint8_t rest[128];
 	} attr;
 	int fd;
 
