@@ -9,6 +9,7 @@
  * instructions they describe.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "lib/alloc.h"
@@ -155,61 +156,85 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	return 0;
 }
 
+/* Every .BTF.ext record starts with the instruction it describes. */
+_Static_assert(offsetof(struct eb_func_info, insn_off) == 0, "insn_off first");
+_Static_assert(offsetof(struct eb_line_info, insn_off) == 0, "insn_off first");
+_Static_assert(offsetof(struct eb_core_relo, insn_off) == 0, "insn_off first");
+
+static uint32_t rec_insn(const void *recs, size_t rec_size, uint32_t i)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)recs + (size_t)i * rec_size, sizeof(v));
+	return v;
+}
+
+/*
+ * Append the records of `es` that describe function `f` to *out, rebased onto
+ * `start`. A section's records are in instruction order (clang emits them as it
+ * emits the code, and the kernel wants func_info and line_info ascending), so a
+ * binary search finds the function's first one and only its own are walked:
+ * scanning the whole section for every program made a section of many
+ * programs quadratic. Records out of order within the function are refused,
+ * as the search could not be trusted for them.
+ */
+static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es, const char *what,
+		      size_t rec_size, const struct eb_func *f, uint32_t start, void **out,
+		      uint32_t *out_cnt, size_t *cap)
+{
+	uint32_t lo = 0, hi = es->cnt, end, prev;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (rec_insn(es->recs, rec_size, mid) < f->off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	prev = f->off;
+	for (end = lo; end < es->cnt; end++) {
+		uint32_t insn = rec_insn(es->recs, rec_size, end);
+
+		if (insn - f->off >= f->cnt)
+			break;
+		if (insn < prev)
+			return eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in "
+				      "instruction order (insn %u after %u)", c->prog->name, what,
+				      es->sec_name ? es->sec_name : "?", insn, prev);
+		prev = insn;
+	}
+	if (end == lo)
+		return 0;
+	if (eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size))
+		return -ENOMEM;
+	for (uint32_t i = lo; i < end; i++) {
+		char *o = (char *)*out + (size_t)(*out_cnt)++ * rec_size;
+		uint32_t insn = start + (rec_insn(es->recs, rec_size, i) - f->off);
+
+		memcpy(o, (const char *)es->recs + (size_t)i * rec_size, rec_size);
+		memcpy(o, &insn, sizeof(insn));
+	}
+	return 0;
+}
+
 /* Copy the .BTF.ext records of placed function `p`, rebased onto the final program. */
 static int carry_ext(struct link_ctx *c, const struct eb_placed *p)
 {
 	const struct eb_func *f = &c->spec->funcs[p->func];
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
+	int err = 0;
 
-	if (sec->func_info) {
-		const struct eb_func_info *fi = sec->func_info->recs;
-
-		for (uint32_t i = 0; i < sec->func_info->cnt; i++) {
-			struct eb_func_info *o;
-
-			if (fi[i].insn_off - f->off >= f->cnt)
-				continue;
-			if (eb_grow((void **)&c->out->func_info, &c->fi_cap,
-				    (size_t)c->out->func_info_cnt + 1, sizeof(*o)))
-				return -ENOMEM;
-			o = &c->out->func_info[c->out->func_info_cnt++];
-			*o = fi[i];
-			o->insn_off = p->start + (fi[i].insn_off - f->off);
-		}
-	}
-	if (sec->line_info) {
-		const struct eb_line_info *li = sec->line_info->recs;
-
-		for (uint32_t i = 0; i < sec->line_info->cnt; i++) {
-			struct eb_line_info *o;
-
-			if (li[i].insn_off - f->off >= f->cnt)
-				continue;
-			if (eb_grow((void **)&c->out->line_info, &c->li_cap,
-				    (size_t)c->out->line_info_cnt + 1, sizeof(*o)))
-				return -ENOMEM;
-			o = &c->out->line_info[c->out->line_info_cnt++];
-			*o = li[i];
-			o->insn_off = p->start + (li[i].insn_off - f->off);
-		}
-	}
-	if (sec->core_relo) {
-		const struct eb_core_relo *cr = sec->core_relo->recs;
-
-		for (uint32_t i = 0; i < sec->core_relo->cnt; i++) {
-			struct eb_core_relo *o;
-
-			if (cr[i].insn_off - f->off >= f->cnt)
-				continue;
-			if (eb_grow((void **)&c->lk->core, &c->core_cap, (size_t)c->lk->core_cnt + 1,
-				    sizeof(*o)))
-				return -ENOMEM;
-			o = &c->lk->core[c->lk->core_cnt++];
-			*o = cr[i];
-			o->insn_off = p->start + (cr[i].insn_off - f->off);
-		}
-	}
-	return 0;
+	if (sec->func_info)
+		err = carry_recs(c, sec->func_info, "func_info", sizeof(struct eb_func_info), f, p->start,
+				 (void **)&c->out->func_info, &c->out->func_info_cnt, &c->fi_cap);
+	if (!err && sec->line_info)
+		err = carry_recs(c, sec->line_info, "line_info", sizeof(struct eb_line_info), f, p->start,
+				 (void **)&c->out->line_info, &c->out->line_info_cnt, &c->li_cap);
+	if (!err && sec->core_relo)
+		err = carry_recs(c, sec->core_relo, "CO-RE", sizeof(struct eb_core_relo), f, p->start,
+				 (void **)&c->lk->core, &c->lk->core_cnt, &c->core_cap);
+	return err;
 }
 
 int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
