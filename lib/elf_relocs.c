@@ -294,17 +294,35 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	return 0;
 }
 
-/* Each program's relocations are the contiguous run inside its function. */
+/* Index of the first of the section's relocations (sorted by insn) at or after `insn`. */
+static uint32_t first_reloc_at(const struct eb_text_sec *ts, uint32_t insn)
+{
+	uint32_t lo = 0, hi = ts->reloc_cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ts->relocs[mid].insn < insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Each program's relocations are the contiguous run inside its function. A
+ * binary search finds where the run starts: rescanning from the section's first
+ * relocation for every program made many programs in one section quadratic.
+ */
 static void set_prog_ranges(struct ebpf_spec *spec)
 {
 	for (uint32_t i = 0; i < spec->prog_cnt; i++) {
 		struct ebpf_prog_spec *p = spec->progs[i];
 		const struct eb_func *f = eb_prog_func(p);
 		const struct eb_text_sec *ts = &spec->secs[f->sec];
-		uint32_t j = 0;
+		uint32_t j = first_reloc_at(ts, f->off);
 
-		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off)
-			j++;
 		p->reloc_first = j;
 		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off + f->cnt)
 			j++;
