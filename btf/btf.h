@@ -186,6 +186,14 @@ const char *eb_btf_name(const struct ebpf_btf *btf, const struct btf_type *t);
 /* First id of `kind` named exactly `name` (kind 0: any kind). -ENOENT if none. */
 int32_t eb_btf_find(const struct ebpf_btf *btf, const char *name, unsigned kind);
 /*
+ * Resolve n names in one pass over the types (base first for split BTF):
+ * ids[i] = the first id of kinds[i] (kinds NULL or 0: any kind) named names[i],
+ * or -ENOENT. Use it to resolve every name a load needs at once: one pass costs
+ * about one linear lookup. Returns how many were found, or -ENOMEM.
+ */
+int eb_btf_find_many(const struct ebpf_btf *btf, const char *const *names, const unsigned *kinds,
+		     size_t n, int32_t *ids);
+/*
  * Ids of all types of `kind` whose essential name equals essential(name) — the name
  * without a "___flavor" suffix (names starting with "___" have no flavor). Writes up
  * to `max` ids; returns how many exist (may exceed max), or a negative errno.

@@ -51,6 +51,21 @@ void eb_btf_kernel_set_dir(const char *dir);
 /* Drop the process-wide cache's references (users keep theirs). */
 void eb_btf_kernel_flush(void);
 
+/*
+ * Trust decision: BTF the running kernel exposes in /sys/kernel/btf/ was produced
+ * with the kernel and validated by the kernel itself (at boot for vmlinux, at
+ * load for a module) before it was published; re-validating it costs more than
+ * everything a load then asks of it. For that BTF only, eb_btf_parse_trusted()
+ * builds just the id -> offset table (header and record bounds still checked);
+ * the semantic checks (kinds, referenced ids, string offsets, cycles) are
+ * skipped. Any BTF read from another path, from an object, or in the foreign
+ * byte order gets the full eb_btf_parse() validation.
+ */
+int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
+			 struct ebpf_btf **out);
+/* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
+int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
+
 /* Byte-swap a foreign-order BTF blob in place (bounds-checked walk). */
 int eb_btf_swap(uint8_t *data, size_t size);
 

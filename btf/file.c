@@ -54,8 +54,22 @@ static int read_all(int fd, size_t hint, uint8_t **out, size_t *out_len)
 	return 0;
 }
 
+static int load_file(const char *path, struct ebpf_btf *base, bool trusted, struct ebpf_btf **out);
+
 int eb_btf_load_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out)
 {
+	return load_file(path, base, false, out);
+}
+
+int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out)
+{
+	return load_file(path, base, true, out);
+}
+
+static int load_file(const char *path, struct ebpf_btf *base, bool trusted, struct ebpf_btf **out)
+{
+	int (*const parse)(const void *, size_t, struct ebpf_btf *, enum eb_btf_mem, struct ebpf_btf **) =
+		trusted ? eb_btf_parse_trusted : eb_btf_parse;
 	struct stat st;
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -78,7 +92,7 @@ int eb_btf_load_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **
 	map = st.st_size > 0 ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	if (map != MAP_FAILED) {
 		close(fd);
-		err = eb_btf_parse(map, (size_t)st.st_size, base, EB_BTF_BORROW, out);
+		err = parse(map, (size_t)st.st_size, base, EB_BTF_BORROW, out);
 		if (err || (*out)->raw != map) {	/* error, or swapped into an owned copy */
 			munmap(map, (size_t)st.st_size);
 			return err ? eb_err_ctx(err, "BTF file '%s'", path) : 0;
@@ -92,7 +106,7 @@ int eb_btf_load_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **
 	close(fd);
 	if (err)
 		return eb_err(err, "BTF file '%s': read: %s", path, strerror(-err));
-	err = eb_btf_parse(buf, len, base, EB_BTF_BORROW, out);
+	err = parse(buf, len, base, EB_BTF_BORROW, out);
 	if (err || (*out)->raw != buf) {
 		eb_free(buf);
 		return err ? eb_err_ctx(err, "BTF file '%s'", path) : 0;

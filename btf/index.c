@@ -106,7 +106,7 @@ static struct eb_btf_index *build(const struct ebpf_btf *btf)
 		if (!t->name_off)
 			continue;
 		name = eb_btf_str(btf, t->name_off);
-		if (!*name)
+		if (!name || !*name)	/* NULL: out of range in trusted (unvalidated) BTF */
 			continue;
 		/* Most names have no "___": skip the backward flavor scan for them. */
 		h = hash_bytes(name, strstr(name + 1, "___") ? eb_btf_essential_len(name) : strlen(name));
@@ -162,7 +162,7 @@ static int each_match(const struct ebpf_btf *btf, const char *name, size_t elen,
 		t = (const void *)(btf->types + btf->offs[i]);
 		if (kind && btf_kind(t) != kind)
 			continue;
-		tn = eb_btf_str(btf, t->name_off);
+		tn = eb_btf_name(btf, t);
 		if (exact ? strcmp(tn, name) != 0
 			  : (strncmp(tn, name, elen) != 0 || eb_btf_essential_len(tn) != elen))
 			continue;
@@ -193,8 +193,8 @@ static int32_t scan(const struct ebpf_btf *btf, const char *name, unsigned kind)
 
 		if ((kind && btf_kind(t) != kind) || !t->name_off)
 			continue;
-		tn = t->name_off >= btf->start_str ? btf->strs + (t->name_off - btf->start_str)
-						    : eb_btf_str(btf, t->name_off);
+		tn = t->name_off - btf->start_str < btf->strs_len ? btf->strs + (t->name_off - btf->start_str)
+								   : eb_btf_name(btf, t);
 		if (tn[0] == name[0] && !strcmp(tn, name))
 			return (int32_t)(btf->start_id + i);
 	}

@@ -32,6 +32,12 @@ static const char *dir(void)
 	return btf_dir ? btf_dir : SYSFS_BTF;
 }
 
+/* The kernel's own BTF is trusted (btf_internal.h); a test directory's files are not. */
+static int load(const char *path, struct ebpf_btf *base, struct ebpf_btf **out)
+{
+	return btf_dir ? eb_btf_load_file(path, base, out) : eb_btf_load_kernel_file(path, base, out);
+}
+
 static void flush_locked(void)
 {
 	eb_btf_put(vmlinux);
@@ -67,7 +73,7 @@ static int vmlinux_locked(struct ebpf_btf **out)
 
 	if (!vmlinux) {
 		snprintf(path, sizeof(path), "%s/vmlinux", dir());
-		err = eb_btf_load_file(path, NULL, &vmlinux);
+		err = load(path, NULL, &vmlinux);
 		if (err)
 			return eb_err_ctx(err, "kernel BTF");
 	}
@@ -114,7 +120,7 @@ static int module_locked(const char *m, struct ebpf_btf **out)
 	if (err)
 		return err;
 	snprintf(path, sizeof(path), "%s/%s", dir(), m);
-	err = eb_btf_load_file(path, base, &btf);
+	err = load(path, base, &btf);
 	eb_btf_put(base);	/* btf holds its own reference on the base */
 	if (err)
 		return eb_err_ctx(err, "module '%s'", m);

@@ -1,0 +1,119 @@
+/*
+ * The fast paths for kernel BTF: the trusted sysfs open (offset table only) must
+ * describe the same types as the full validation, still refuse records that run
+ * out of the type section, and batched lookups must give what single lookups give.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "btf_blob.h"
+#include "btf/btf_internal.h"
+
+#define VMLINUX "/sys/kernel/btf/vmlinux"
+
+#define REQUIRE_VMLINUX()                                                          \
+	do {                                                                       \
+		if (access(VMLINUX, R_OK)) {                                       \
+			test_skip(__func__, "no " VMLINUX);                        \
+			return;                                                    \
+		}                                                                  \
+	} while (0)
+
+START_TEST(trusted_matches_full)
+{
+	struct ebpf_btf *full, *fast;
+
+	REQUIRE_VMLINUX();
+	ck_assert_int_eq(eb_btf_load_file(VMLINUX, NULL, &full), 0);
+	ck_assert_int_eq(eb_btf_load_kernel_file(VMLINUX, NULL, &fast), 0);
+	ck_assert_uint_eq(eb_btf_type_cnt(fast), eb_btf_type_cnt(full));
+	ck_assert_uint_gt(eb_btf_type_cnt(fast), 1000);
+	for (uint32_t id = 1; id < eb_btf_type_cnt(full); id++) {
+		const struct btf_type *a = eb_btf_type(full, id), *b = eb_btf_type(fast, id);
+
+		ck_assert_ptr_nonnull(b);
+		/* same record: same bytes at the same offset of the same file */
+		ck_assert_int_eq(memcmp(a, b, sizeof(*a)), 0);
+		ck_assert_uint_eq((const uint8_t *)a - full->types, (const uint8_t *)b - fast->types);
+	}
+	ck_assert_int_eq(eb_btf_find(fast, "task_struct", BTF_KIND_STRUCT),
+			 eb_btf_find(full, "task_struct", BTF_KIND_STRUCT));
+	eb_btf_put(full);
+	eb_btf_put(fast);
+}
+END_TEST
+
+/* Even trusted, a record past the type section or an unknown kind is refused. */
+START_TEST(trusted_keeps_bounds)
+{
+	static struct tblob b;
+	struct ebpf_btf *btf;
+	size_t size;
+	void *raw;
+
+	tb_init(&b, 0);
+	tb_type(&b, tb_str(&b, "s"), BTF_KIND_STRUCT, 3, 0, 4);	/* 3 members announced, 1 present */
+	tb_w(&b, 0); tb_w(&b, 1); tb_w(&b, 0);
+	raw = tb_build(&b, &size);
+	ck_assert_int_eq(eb_btf_parse_trusted(raw, size, NULL, EB_BTF_COPY, &btf), -EINVAL);
+	ck_assert_errmsg_has("type [1] at offset 0");
+	free(raw);
+
+	tb_init(&b, 0);
+	tb_type(&b, 0, 25, 0, 0, 4);
+	raw = tb_build(&b, &size);
+	ck_assert_int_eq(eb_btf_parse_trusted(raw, size, NULL, EB_BTF_COPY, &btf), -EINVAL);
+	ck_assert_errmsg_has("unknown kind");
+	free(raw);
+}
+END_TEST
+
+START_TEST(find_many_agrees)
+{
+	static const char *const names[] = {
+		"task_struct", "bpf_task_from_pid", "bpf_prog_active", "runqueues", "sk_buff",
+		"no_such_type_anywhere", "", "task_struct", "int", "___pskb_trim", "bpf_task_release",
+	};
+	static const unsigned kinds[] = {
+		BTF_KIND_STRUCT, BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_VAR, 0,
+		BTF_KIND_STRUCT, 0, BTF_KIND_FUNC /* no FUNC task_struct */, BTF_KIND_INT, 0, BTF_KIND_FUNC,
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	int32_t ids[N];
+	struct ebpf_btf *btf;
+	int found = 0;
+
+	REQUIRE_VMLINUX();
+	ck_assert_int_eq(eb_btf_load_kernel_file(VMLINUX, NULL, &btf), 0);
+	ck_assert_int_ge(eb_btf_find_many(btf, names, kinds, N, ids), 7);
+	for (size_t i = 0; i < N; i++) {
+		int32_t want = eb_btf_find(btf, names[i], kinds[i]);
+
+		ck_assert_msg(ids[i] == want, "%s kind %u: batched %d, single %d", names[i], kinds[i], ids[i], want);
+		found += ids[i] > 0;
+	}
+	ck_assert_int_eq(eb_btf_find_many(btf, names, kinds, N, ids), found);
+	ck_assert_int_eq(ids[5], -ENOENT);
+	ck_assert_int_eq(ids[6], -ENOENT);
+	ck_assert_int_eq(ids[7], -ENOENT);
+	/* kinds NULL: any kind */
+	ck_assert_int_eq(eb_btf_find_many(btf, names, NULL, 1, ids), 1);
+	ck_assert_int_eq(ids[0], eb_btf_find(btf, "task_struct", 0));
+	ck_assert_int_eq(eb_btf_find_many(btf, names, kinds, 0, ids), 0);
+	eb_btf_put(btf);
+}
+END_TEST
+
+Suite *suite_btf_fast(void)
+{
+	Suite *s = suite_create("btf_fast");
+	TCase *tc = test_tcase("fast");
+
+	tcase_add_test(tc, trusted_matches_full);
+	tcase_add_test(tc, trusted_keeps_bounds);
+	tcase_add_test(tc, find_many_agrees);
+	suite_add_tcase(s, tc);
+	return s;
+}
