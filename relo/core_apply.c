@@ -19,6 +19,7 @@
 struct relo_ctx {
 	const struct ebpf_btf *local;
 	const struct ebpf_btf *targ;
+	const struct ebpf_btf *cbtf;	/* where the current candidates live: targ or a module's BTF */
 	struct eb_core_cache *cache;
 	const char *prog;
 	bool big_endian;
@@ -83,7 +84,7 @@ static void value_str(const struct eb_core_res *res, char *buf, size_t len)
 static int ambiguous(struct relo_ctx *c, uint32_t first_id, const struct eb_core_res *first, uint32_t id,
 		     const struct eb_core_res *res)
 {
-	const struct btf_type *a = eb_btf_type(c->targ, first_id), *b = eb_btf_type(c->targ, id);
+	const struct btf_type *a = eb_btf_type(c->cbtf, first_id), *b = eb_btf_type(c->cbtf, id);
 	char va[24], vb[24];
 
 	value_str(first, va, sizeof(va));
@@ -92,7 +93,7 @@ static int ambiguous(struct relo_ctx *c, uint32_t first_id, const struct eb_core
 		/* Same value, different field position (e.g. field_exists). */
 		snprintf(va, sizeof(va), "bit %" PRIu64, c->tspec.bit_off), snprintf(vb, sizeof(vb), "bit %" PRIu64, c->cspec.bit_off);
 	return eb_err(-EINVAL, "ambiguous: kernel types [%u] %s and [%u] %s both match but give different results (%s vs %s)",
-		      first_id, eb_btf_name(c->targ, a), id, eb_btf_name(c->targ, b), va, vb);
+		      first_id, eb_btf_name(c->cbtf, a), id, eb_btf_name(c->cbtf, b), va, vb);
 }
 
 /* Result of matching every candidate; *matched is how many matched. */
@@ -110,11 +111,12 @@ static int resolve(struct relo_ctx *c, const struct eb_core_relo *r, struct eb_c
 	if (err)
 		return err;
 	*cand_cnt = cands->cnt;
+	c->cbtf = cands->btf;
 	for (uint32_t i = 0; i < cands->cnt; i++) {
 		uint32_t id = cands->ids[i];
 		struct eb_core_res cres;
 
-		err = eb_core_spec_match(&c->lspec, c->targ, id, &c->cspec);
+		err = eb_core_spec_match(&c->lspec, c->cbtf, id, &c->cspec);
 		if (err < 0)
 			return eb_err(err, "walking kernel type [%u] failed (malformed or too deep)", id);
 		if (err == 0)

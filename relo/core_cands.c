@@ -5,8 +5,16 @@
  * Found through the target BTF's name index — never by scanning all of its
  * ~126,000 types — and remembered per local type id, since one object usually
  * relocates many fields of the same few structs.
+ *
+ * Module fallback: a type a module defines (a driver's struct) is not in
+ * vmlinux. When the target is the running kernel's vmlinux and it has no
+ * candidate, the module BTFs (/sys/kernel/btf/<module>, split on vmlinux) are
+ * asked, through eb_btf_kernel_find(), for the first module holding the
+ * essential name; that module's candidates are then matched against the
+ * module's BTF. vmlinux always wins when it has a candidate.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "lib/alloc.h"
 #include "lib/error.h"
@@ -14,14 +22,19 @@
 
 struct cand_slot {
 	struct eb_core_cands c;
+	struct ebpf_btf *module_ref;	/* our reference on c.btf when it is module BTF */
 	bool done;
 };
+
+/* Whether the target is the running kernel's vmlinux: asked once per cache. */
+enum targ_kind { TARG_UNKNOWN, TARG_KERNEL, TARG_OTHER };
 
 struct eb_core_cache {
 	const struct ebpf_btf *local;
 	const struct ebpf_btf *targ;
 	struct cand_slot *slots;	/* indexed by local type id */
 	uint32_t slot_cnt;
+	enum targ_kind targ_kind;
 };
 
 struct eb_core_cache *eb_core_cache_new(void)
@@ -29,14 +42,22 @@ struct eb_core_cache *eb_core_cache_new(void)
 	return eb_calloc(1, sizeof(struct eb_core_cache));
 }
 
+static void slot_clear(struct cand_slot *slot)
+{
+	eb_free(slot->c.ids);
+	eb_btf_put(slot->module_ref);
+	memset(slot, 0, sizeof(*slot));
+}
+
 static void cache_reset(struct eb_core_cache *cache)
 {
 	for (uint32_t i = 0; i < cache->slot_cnt; i++)
-		eb_free(cache->slots[i].c.ids);
+		slot_clear(&cache->slots[i]);
 	eb_free(cache->slots);
 	cache->slots = NULL;
 	cache->slot_cnt = 0;
 	cache->local = cache->targ = NULL;
+	cache->targ_kind = TARG_UNKNOWN;
 }
 
 void eb_core_cache_free(struct eb_core_cache *cache)
@@ -82,12 +103,90 @@ static int add_kind(const struct ebpf_btf *targ, const char *name, unsigned kind
 	return 0;
 }
 
-static int find_cands(const struct ebpf_btf *local, uint32_t local_id, const struct ebpf_btf *targ,
-		      struct eb_core_cands *slot)
+/* Candidates of a local type of `kind` named `name` in `targ`, appended to slot. */
+static int add_cands(const struct ebpf_btf *targ, const char *name, unsigned kind, struct eb_core_cands *slot)
 {
+	int err;
+
+	if (kind != BTF_KIND_ENUM && kind != BTF_KIND_ENUM64)
+		return add_kind(targ, name, kind, slot);
+	/* A kernel may have widened an enum to enum64 or the other way round. */
+	err = add_kind(targ, name, BTF_KIND_ENUM, slot);
+	return err ? err : add_kind(targ, name, BTF_KIND_ENUM64, slot);
+}
+
+/*
+ * Only the running kernel has modules to fall back to. Identity with the
+ * process-wide vmlinux is the test; it is asked only once a type is missing,
+ * so relocating against a BTF file never reads the kernel's.
+ */
+static bool targ_is_kernel(struct eb_core_cache *cache, const struct ebpf_btf *targ)
+{
+	struct ebpf_btf *vm;
+
+	if (cache->targ_kind == TARG_UNKNOWN) {
+		cache->targ_kind = TARG_OTHER;
+		if (eb_btf_vmlinux(&vm) == 0) {
+			if (vm == targ)
+				cache->targ_kind = TARG_KERNEL;
+			eb_btf_put(vm);
+		}
+	}
+	return cache->targ_kind == TARG_KERNEL;
+}
+
+/*
+ * vmlinux has no candidate: take them from the first module whose BTF has the
+ * essential name (every one of them, flavors included, from that module).
+ * Unreadable module BTF only costs the fallback (the relocation is then
+ * poisoned as not found), except for running out of memory.
+ */
+static int add_module_cands(struct cand_slot *slot, const char *name, unsigned kind)
+{
+	unsigned kinds[2] = { kind, 0 };
+	size_t elen = eb_btf_essential_len(name);
+	struct ebpf_btf *btf = NULL;
+	const char *module = NULL;
+	char *ess;
+	uint32_t id;
+	int err = -ENOENT;
+
+	if (kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64)
+		kinds[0] = BTF_KIND_ENUM, kinds[1] = BTF_KIND_ENUM64;
+	ess = eb_malloc(elen + 1);
+	if (!ess)
+		return -ENOMEM;
+	memcpy(ess, name, elen);
+	ess[elen] = 0;
+	for (int i = 0; i < 2 && kinds[i] && err; i++)
+		err = eb_btf_kernel_find(ess, kinds[i], &btf, &id, &module);
+	eb_free(ess);
+	if (err == -ENOMEM)
+		return err;
+	if (err || !module) {
+		/* vmlinux said no to the whole essential name already; a yes here would be a race. */
+		if (err != -ENOENT)
+			eb_debug("CO-RE: module BTF lookup of '%s' failed: %s", name, ebpf_errmsg());
+		eb_btf_put(btf);
+		return 0;
+	}
+	err = add_cands(btf, name, kind, &slot->c);
+	if (err) {
+		eb_btf_put(btf);
+		return err;
+	}
+	slot->module_ref = btf;
+	slot->c.btf = btf;
+	slot->c.module = module;
+	eb_debug("CO-RE: '%s' not in vmlinux, %u candidate(s) in module '%s'", name, slot->c.cnt, module);
+	return 0;
+}
+
+static int find_cands(struct eb_core_cache *cache, uint32_t local_id, struct cand_slot *slot)
+{
+	const struct ebpf_btf *local = cache->local, *targ = cache->targ;
 	const struct btf_type *t = eb_btf_type(local, local_id);
 	const char *name;
-	unsigned kind;
 	int err;
 
 	if (!t)
@@ -95,15 +194,10 @@ static int find_cands(const struct ebpf_btf *local, uint32_t local_id, const str
 	name = eb_btf_name(local, t);
 	if (!*name)
 		return eb_err(-EINVAL, "local type [%u] is anonymous: CO-RE needs a named type", local_id);
-	kind = btf_kind(t);
-	if (kind == BTF_KIND_ENUM || kind == BTF_KIND_ENUM64) {
-		/* A kernel may have widened an enum to enum64 or the other way round. */
-		err = add_kind(targ, name, BTF_KIND_ENUM, slot);
-		if (!err)
-			err = add_kind(targ, name, BTF_KIND_ENUM64, slot);
-	} else {
-		err = add_kind(targ, name, kind, slot);
-	}
+	slot->c.btf = targ;
+	err = add_cands(targ, name, btf_kind(t), &slot->c);
+	if (!err && slot->c.cnt == 0 && targ_is_kernel(cache, targ))
+		err = add_module_cands(slot, name, btf_kind(t));
 	if (err)
 		return err == -ENOMEM ? err : eb_err(err, "looking up '%s' in the target BTF failed", name);
 	return 0;
@@ -130,11 +224,9 @@ int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local,
 		return eb_err(-EINVAL, "local type id %u out of range", local_id);
 	slot = &cache->slots[local_id];
 	if (!slot->done) {
-		err = find_cands(local, local_id, targ, &slot->c);
+		err = find_cands(cache, local_id, slot);
 		if (err) {
-			eb_free(slot->c.ids);
-			slot->c.ids = NULL;
-			slot->c.cnt = 0;
+			slot_clear(slot);
 			return err;
 		}
 		slot->done = true;

@@ -133,17 +133,25 @@ void eb_core_poison(struct ebpf_insn *insns, uint32_t insn_cnt, uint32_t idx);
 
 /* -------------------------------------------------------------- core_cands.c */
 
-/* Target candidates for one local type: ids in the cache's target BTF. */
+/*
+ * Target candidates for one local type: ids in `btf`, which is the target BTF,
+ * or (target = running vmlinux without a candidate) the module BTF, split on
+ * vmlinux, that has them; match and compute against `btf`.
+ */
 struct eb_core_cands {
 	uint32_t *ids;
 	uint32_t cnt;
+	const struct ebpf_btf *btf;
+	const char *module;	/* module name when btf is module BTF, else NULL */
 };
 
 /*
  * The candidates for local type `local_id` (same essential name, compatible
  * kind) in `targ`, found through the target's name index and cached per local
- * type. The result is owned by the cache. A cache is tied to the first
- * (local, targ) pair it serves; a different pair resets it.
+ * type. When `targ` is the running kernel's vmlinux and has none, the kernel's
+ * module BTFs are searched (vmlinux first, modules only as fallback). The
+ * result is owned by the cache. A cache is tied to the first (local, targ)
+ * pair it serves; a different pair resets it.
  */
 int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local, uint32_t local_id,
 		      const struct ebpf_btf *targ, const struct eb_core_cands **out);
