@@ -157,7 +157,19 @@ struct ebpf_spec {
 
 	struct ebpf_btf *btf;		/* object .BTF (owned reference), or NULL */
 	struct eb_btf_ext *btf_ext;	/* object .BTF.ext, or NULL */
+
+	/*
+	 * Holders besides the caller who opened it (collections loaded from it):
+	 * ebpf_spec_free() frees only when the last one lets go. 0 in a fresh spec.
+	 */
+	int holders;
 };
+
+/*
+ * Keep `spec` alive for one more holder (a collection): released with
+ * ebpf_spec_free(). Only the holder count changes; the spec stays read-only.
+ */
+void eb_spec_hold(const struct ebpf_spec *spec);
 
 /* The function a program is. */
 static inline const struct eb_func *eb_prog_func(const struct ebpf_prog_spec *p)
