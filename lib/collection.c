@@ -50,6 +50,8 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 	eb_btf_put(coll->env.kbtf);
 	eb_kallsyms_put(coll->ksyms);
 	eb_kconfig_free(coll->kconfig);
+	/* the collection's hold on the spec (ebpf_prog_spec_of() points into it) */
+	ebpf_spec_free((struct ebpf_spec *)coll->spec);
 	eb_free(coll);
 }
 
@@ -454,6 +456,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	coll = eb_calloc(1, sizeof(*coll));
 	if (!coll)
 		return -ENOMEM;
+	eb_spec_hold(spec);
 	coll->spec = spec;
 	coll->btf_fd = -1;
 	coll->kern_version = spec->kern_version ? spec->kern_version : eb_kernel_version();

@@ -7,7 +7,9 @@
  * Lifetimes: a collection owns its programs and maps (arrays inside it, so
  * pointers to them are stable until ebpf_collection_close()). Everything a prog
  * or map needs after load (names, section, attach target, relocated image) is
- * copied into it, so only ebpf_prog_spec_of() refers back to the user's spec.
+ * copied into it; the collection also holds the spec (eb_spec_hold), so the
+ * spec pointers below, and ebpf_prog_spec_of(), stay valid until close even
+ * if the caller frees the spec first.
  */
 #ifndef EB_COLLECTION_INTERNAL_H
 #define EB_COLLECTION_INTERNAL_H
@@ -35,7 +37,7 @@ struct eb_prog_image {
 
 struct ebpf_prog {
 	struct ebpf_collection *coll;
-	const struct ebpf_prog_spec *spec;	/* the user's spec: valid while it lives */
+	const struct ebpf_prog_spec *spec;	/* held by the collection */
 	char *name;
 	char *section;				/* without '?' */
 	char *attach_target;			/* "" if none */
@@ -61,7 +63,7 @@ struct ebpf_prog {
 
 struct ebpf_map {
 	struct ebpf_collection *coll;
-	const struct ebpf_map_spec *spec;	/* the user's spec: valid while it lives */
+	const struct ebpf_map_spec *spec;	/* held by the collection */
 	char *name;
 	enum ebpf_map_type type;
 	uint32_t key_size;
@@ -76,7 +78,7 @@ struct ebpf_map {
 };
 
 struct ebpf_collection {
-	const struct ebpf_spec *spec;		/* the user's spec: valid while it lives */
+	const struct ebpf_spec *spec;		/* held by the collection */
 	struct ebpf_prog *progs;		/* spec->prog_cnt entries, in spec order */
 	uint32_t prog_cnt;
 	struct ebpf_map *maps;			/* spec->map_cnt entries, in spec order */

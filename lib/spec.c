@@ -39,9 +39,18 @@ static void prog_spec_free(struct ebpf_prog_spec *p)
 	eb_free(p);
 }
 
+void eb_spec_hold(const struct ebpf_spec *spec)
+{
+	/* the count is the only mutable part of a spec others see as const */
+	__atomic_add_fetch(&((struct ebpf_spec *)spec)->holders, 1, __ATOMIC_RELAXED);
+}
+
 EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 {
 	if (!spec)
+		return;
+	/* another holder (a collection loaded from it) still uses it: it frees it last */
+	if (__atomic_fetch_sub(&spec->holders, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	for (uint32_t i = 0; i < spec->sec_cnt; i++) {
 		struct eb_text_sec *s = &spec->secs[i];

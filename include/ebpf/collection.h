@@ -39,7 +39,10 @@ struct ebpf_load_opts {
  * Create the spec's maps and load its programs. A program that fails leaves the
  * others loaded: its error is ebpf_prog_load_error(); the call returns 0 if at
  * least the maps were created and `all_or_nothing` is false. The spec is not
- * modified and may be loaded again.
+ * modified and may be loaded again. The collection holds the spec: the caller
+ * may ebpf_spec_free() it right after this call (or any time), and the spec is
+ * freed when both it and every collection loaded from it have let go.
+ * A load that fails removes the pins it created; existing pins it reused stay.
  */
 EBPF_API int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_opts *opts,
 				  struct ebpf_collection **out);
@@ -56,7 +59,7 @@ EBPF_API struct ebpf_map *ebpf_collection_map_at(const struct ebpf_collection *c
 /* ---------------------------------------------------------------- programs */
 
 EBPF_API const char *ebpf_prog_name(const struct ebpf_prog *prog);
-/* The program's spec (owned by the collection's copy of the spec). */
+/* The spec the program was loaded from: valid until ebpf_collection_close(), even if the caller freed the spec. */
 EBPF_API const struct ebpf_prog_spec *ebpf_prog_spec_of(const struct ebpf_prog *prog);
 /* The program fd, or -1 if it was not loaded (then see ebpf_prog_load_error()). */
 EBPF_API int ebpf_prog_fd(const struct ebpf_prog *prog);

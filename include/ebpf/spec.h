@@ -40,7 +40,10 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 				 struct ebpf_spec **out);
 EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf_spec_opts *opts,
 				struct ebpf_spec **out);
-/* Free a spec and everything it owns. NULL is accepted. */
+/*
+ * Free a spec and everything it owns — once every collection loaded from it
+ * is closed too (each holds it). NULL is accepted.
+ */
 EBPF_API void ebpf_spec_free(struct ebpf_spec *spec);
 
 /* The object's name (file path or opts->name). */

@@ -65,11 +65,49 @@ START_TEST(failed_loads_leave_no_new_pin)
 }
 END_TEST
 
+START_TEST(spec_freed_before_the_collection)
+{
+	struct ebpf_collection *c = NULL, *c2 = NULL;
+	struct ebpf_test_run_opts o = { .sz = sizeof(o) };
+	static const char *const good[] = { "good", NULL };
+	struct ebpf_load_opts opts = { .sz = sizeof(opts), .programs = good };
+
+	REQUIRE_BPF();
+	char dir[] = "/tmp/rev_bpffs_XXXXXX";
+	if (!test_bpffs_mount(dir, __func__))
+		return;
+	struct ebpf_spec *spec = open_spec("rev_pin_fail");
+	opts.pin_root = dir;
+	ck_assert_msg(ebpf_collection_load(spec, &opts, &c) == 0, "%s", ebpf_errmsg());
+	ck_assert_msg(ebpf_collection_load(spec, &opts, &c2) == 0, "%s", ebpf_errmsg());
+	ebpf_spec_free(spec);
+
+	/* the spec outlives the caller's free while collections hold it */
+	struct ebpf_prog *p = ebpf_collection_prog(c, "good");
+	const struct ebpf_prog_spec *ps = ebpf_prog_spec_of(p);
+	ck_assert_ptr_nonnull(ps);
+	ck_assert_str_eq(ebpf_prog_spec_name(ps), "good");
+	ck_assert_str_eq(ebpf_prog_spec_section(ps), "syscall");
+	ck_assert_int_eq(ebpf_prog_test_run(p, &o), 0);
+	ebpf_collection_close(c);
+	/* still held by the second collection */
+	ck_assert_str_eq(ebpf_prog_spec_name(ebpf_prog_spec_of(ebpf_collection_prog(c2, "good"))),
+			 "good");
+	ebpf_collection_close(c2);
+
+	char pin[64];
+	snprintf(pin, sizeof(pin), "%s/rev_pinned", dir);
+	ck_assert_int_eq(unlink(pin), 0);
+	test_bpffs_umount(dir);
+}
+END_TEST
+
 Suite *suite_rev_collection(void)
 {
 	Suite *s = suite_create("rev_collection");
 	TCase *tc = test_tcase("collection");
 	tcase_add_test(tc, failed_loads_leave_no_new_pin);
+	tcase_add_test(tc, spec_freed_before_the_collection);
 	suite_add_tcase(s, tc);
 	return s;
 }
