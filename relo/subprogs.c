@@ -24,7 +24,6 @@ struct link_ctx {
 	const struct ebpf_prog_spec *prog;
 	struct eb_relo_prog *out;
 	struct eb_linked *lk;
-	uint32_t *placed_at;	/* per spec function: final start + 1, 0 = not placed */
 	size_t insn_cap, placed_cap, fi_cap, li_cap, core_cap;
 };
 
@@ -78,7 +77,20 @@ static int place(struct link_ctx *c, uint32_t fi)
 	c->lk->placed[c->lk->placed_cnt].func = fi;
 	c->lk->placed[c->lk->placed_cnt].start = start;
 	c->lk->placed_cnt++;
-	c->placed_at[fi] = start + 1;
+	return 0;
+}
+
+/*
+ * Where function `fi` starts in the program: start + 1, or 0 if not placed yet.
+ * A scan of the (short) placed list rather than a per-function table: a table
+ * sized by the whole spec made every program cost O(functions in the object),
+ * so loading N programs of one object was quadratic.
+ */
+static uint32_t placed_start(const struct link_ctx *c, uint32_t fi)
+{
+	for (uint32_t i = 0; i < c->lk->placed_cnt; i++)
+		if (c->lk->placed[i].func == fi)
+			return c->lk->placed[i].start + 1;
 	return 0;
 }
 
@@ -100,12 +112,14 @@ static int link_one(struct link_ctx *c, const struct eb_placed *p, const struct 
 		return eb_err(-EINVAL, "prog '%s': call at insn %u of section '%s' jumps to insn %lld, "
 			      "outside function '%s'", c->prog->name, r->insn, sec->name,
 			      (long long)r->addend, callee->name);
-	if (!c->placed_at[r->target]) {
+	tpos = placed_start(c, r->target);
+	if (!tpos) {
 		err = place(c, r->target);
 		if (err)
 			return err;
+		tpos = placed_start(c, r->target);
 	}
-	tpos = c->placed_at[r->target] - 1 + (uint32_t)(r->addend - callee->off);
+	tpos = tpos - 1 + (uint32_t)(r->addend - callee->off);
 	insn = &c->out->insns[pos];
 	if (r->kind == EBPF_RELOC_CALL) {
 		if (insn->code != EB_INSN_CALL || insn->src_reg != EBPF_PSEUDO_CALL)
@@ -247,9 +261,6 @@ int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog
 	if (prog->func >= spec->func_cnt)
 		return eb_err(-EINVAL, "prog '%s': function #%u of %u", prog->name, prog->func,
 			      spec->func_cnt);
-	c.placed_at = eb_calloc(spec->func_cnt, sizeof(*c.placed_at));
-	if (!c.placed_at)
-		return -ENOMEM;
 	err = place(&c, prog->func);
 	/* The list grows while it is walked: callees are appended behind their callers. */
 	for (uint32_t i = 0; !err && i < lk->placed_cnt; i++) {
@@ -267,7 +278,6 @@ int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog
 		if (!err)
 			err = carry_ext(&c, &p);
 	}
-	eb_free(c.placed_at);
 	return err;
 }
 
