@@ -8,7 +8,6 @@
  * privilege yet) answers UNKNOWN and is asked again next time.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,22 +17,18 @@
 #include "lib/features_probe.h"
 #include "lib/sys.h"
 
-/* Cache cells: 0 = not probed yet, else answer + 2 (NO = 2, YES = 3). */
-typedef _Atomic unsigned char cell_t;
-
-static enum eb_answer cached(cell_t *c, enum eb_answer (*probe)(const void *), const void *arg)
+static enum eb_answer cached(eb_probe_cell *c, enum eb_answer (*probe)(const void *),
+			     const void *arg)
 {
-	unsigned char v = atomic_load_explicit(c, memory_order_acquire);
-	if (v)
-		return (enum eb_answer)(v - 2);
-	enum eb_answer a = probe(arg);
-	if (a != EB_UNKNOWN)
-		atomic_store_explicit(c, (unsigned char)(a + 2), memory_order_release);
+	enum eb_answer a;
+	if (eb_cell_get(c, &a))
+		return a;
+	a = probe(arg);
+	eb_cell_put(c, a);
 	return a;
 }
 
-/* errno of a probe that cannot tell: no privilege, or resource limits (EACCES is the verifier rejecting: conclusive). */
-static bool inconclusive(int err)
+bool eb_probe_inconclusive(int err)
 {
 	return err == -EPERM || err == -ENOMEM || err == -EAGAIN ||
 	       err == -EMFILE || err == -ENFILE;
@@ -108,13 +103,13 @@ int eb_probe_btf_load(const uint32_t *types, size_t types_len)
 	return eb_sys_btf_load_raw(buf, (uint32_t)(sizeof(hdr) + types_len + strs_len));
 }
 
-static enum eb_answer answer_fd(int fd)
+enum eb_answer eb_probe_answer_fd(int fd)
 {
 	if (fd >= 0) {
 		close(fd);
 		return EB_YES;
 	}
-	return inconclusive(fd) ? EB_UNKNOWN : EB_NO;
+	return eb_probe_inconclusive(fd) ? EB_UNKNOWN : EB_NO;
 }
 
 #define BTF_PROBE(fn, ...)                                                       \
@@ -122,7 +117,7 @@ static enum eb_answer answer_fd(int fd)
 	{                                                                        \
 		static const uint32_t t[] = { __VA_ARGS__ };                     \
 		(void)arg;                                                       \
-		return answer_fd(eb_probe_btf_load(t, sizeof(t)));               \
+		return eb_probe_answer_fd(eb_probe_btf_load(t, sizeof(t)));               \
 	}
 
 BTF_PROBE(probe_btf_func, INT32, 0, INFO(BTF_KIND_FUNC_PROTO, 0), 1, S_A, INFO(BTF_KIND_FUNC, 0), 2)
@@ -138,7 +133,7 @@ BTF_PROBE(probe_btf_decl_tag, INT32, S_A, INFO(BTF_KIND_VAR, 0), 1, 1,
 BTF_PROBE(probe_btf_type_tag, INT32, S_TAG, INFO(BTF_KIND_TYPE_TAG, 0), 1, 0, INFO(BTF_KIND_PTR, 0), 2)
 BTF_PROBE(probe_btf_enum64, S_E, INFO(BTF_KIND_ENUM64, 1), 8, S_A, 1, 0)
 
-static int int_btf_fd(void)
+int eb_probe_int_btf(void)
 {
 	static const uint32_t t[] = { INT32 };
 	return eb_probe_btf_load(t, sizeof(t));
@@ -147,9 +142,9 @@ static int int_btf_fd(void)
 static enum eb_answer probe_map_btf(const void *arg)
 {
 	(void)arg;
-	int btf = int_btf_fd();
+	int btf = eb_probe_int_btf();
 	if (btf < 0)
-		return answer_fd(btf);
+		return eb_probe_answer_fd(btf);
 	struct eb_attr_map_create a;
 	memset(&a, 0, sizeof(a));
 	a.map_type = EBPF_MAP_TYPE_ARRAY;
@@ -159,7 +154,7 @@ static enum eb_answer probe_map_btf(const void *arg)
 	a.btf_fd = (uint32_t)btf;
 	a.btf_key_type_id = 1;
 	a.btf_value_type_id = 1;
-	enum eb_answer r = answer_fd(eb_sys_map_create(&a));
+	enum eb_answer r = eb_probe_answer_fd(eb_sys_map_create(&a));
 	close(btf);
 	return r;
 }
@@ -174,7 +169,7 @@ static enum eb_answer probe_mmapable(const void *arg)
 	a.value_size = 4;
 	a.max_entries = 1;
 	a.map_flags = EBPF_F_MMAPABLE;
-	return answer_fd(eb_sys_map_create(&a));
+	return eb_probe_answer_fd(eb_sys_map_create(&a));
 }
 
 static enum eb_answer probe_prog_name(const void *arg)
@@ -182,7 +177,7 @@ static enum eb_answer probe_prog_name(const void *arg)
 	(void)arg;
 	struct eb_probe_prog p = { .type = EBPF_PROG_TYPE_SOCKET_FILTER,
 				   .attach_type = EBPF_ATTACH_TYPE_NONE, .name = "eb_probe" };
-	return answer_fd(eb_probe_load(&p));
+	return eb_probe_answer_fd(eb_probe_load(&p));
 }
 
 static enum eb_answer probe_log_true_size(const void *arg)
@@ -201,39 +196,35 @@ static enum eb_answer probe_log_true_size(const void *arg)
 		close(fd);
 		return EB_UNKNOWN;
 	}
-	if (inconclusive(fd))
+	if (eb_probe_inconclusive(fd))
 		return EB_UNKNOWN;
 	return true_size ? EB_YES : EB_NO;
 }
 
 /* ------------------------------------------------------------ link probes */
 
-/* Create a link for a fresh program; returns the link_create result (-errno expected). */
-static int try_link(enum ebpf_prog_type type, enum ebpf_attach_type load_at,
-		    struct eb_attr_link_create *a, int *load_err)
+/*
+ * A link probe: link_create for a fresh program of `type` (loaded for
+ * `load_at`) with a deliberately bad target. The kernel knows the link kind iff
+ * the create succeeds or fails with `known_err` or `known_err2` ("bad target").
+ */
+static enum eb_answer link_probe(enum ebpf_prog_type type, enum ebpf_attach_type load_at,
+				 struct eb_attr_link_create *a, int known_err, int known_err2)
 {
 	int prog = load_simple(type, load_at);
-	*load_err = prog < 0 ? prog : 0;
 	if (prog < 0)
-		return prog;
+		/* the program (with its expected attach type) is refused */
+		return eb_probe_inconclusive(prog) ? EB_UNKNOWN : EB_NO;
 	a->prog_fd = (uint32_t)prog;
-	int fd = eb_sys_link_create(a);
+	int err = eb_sys_link_create(a);
 	close(prog);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
+	if (err >= 0) {
+		close(err);
+		return EB_YES;
 	}
-	return fd;
-}
-
-/* A link probe: the kernel knows the link kind iff link_create fails with `known_err`. */
-static enum eb_answer link_answer(int err, int load_err, int known_err)
-{
-	if (inconclusive(load_err) || inconclusive(err))
+	if (eb_probe_inconclusive(err))
 		return EB_UNKNOWN;
-	if (load_err)
-		return EB_NO;	/* the program (with its expected attach type) is refused */
-	return err == known_err || err == 0 ? EB_YES : EB_NO;
+	return err == known_err || err == known_err2 ? EB_YES : EB_NO;
 }
 
 static enum eb_answer probe_perf_link(const void *arg)
@@ -243,9 +234,7 @@ static enum eb_answer probe_perf_link(const void *arg)
 	memset(&a, 0, sizeof(a));
 	a.target_fd = (uint32_t)-1;
 	a.attach_type = EBPF_PERF_EVENT;
-	int load_err;
-	int err = try_link(EBPF_PROG_TYPE_TRACEPOINT, EBPF_ATTACH_TYPE_NONE, &a, &load_err);
-	return link_answer(err, load_err, -EBADF);
+	return link_probe(EBPF_PROG_TYPE_TRACEPOINT, EBPF_ATTACH_TYPE_NONE, &a, -EBADF, -EBADF);
 }
 
 static enum eb_answer probe_uprobe_multi(const void *arg)
@@ -259,9 +248,7 @@ static enum eb_answer probe_uprobe_multi(const void *arg)
 	a.uprobe_multi.path = eb_ptr("/");
 	a.uprobe_multi.offsets = eb_ptr(&offset);
 	a.uprobe_multi.cnt = 1;
-	int load_err;
-	int err = try_link(EBPF_PROG_TYPE_KPROBE, EBPF_TRACE_UPROBE_MULTI, &a, &load_err);
-	return link_answer(err, load_err, -EBADF);
+	return link_probe(EBPF_PROG_TYPE_KPROBE, EBPF_TRACE_UPROBE_MULTI, &a, -EBADF, -EBADF);
 }
 
 static enum eb_answer probe_kprobe_multi(const void *arg)
@@ -273,11 +260,8 @@ static enum eb_answer probe_kprobe_multi(const void *arg)
 	a.attach_type = EBPF_TRACE_KPROBE_MULTI;
 	a.kprobe_multi.syms = eb_ptr(&sym);
 	a.kprobe_multi.cnt = 1;
-	int load_err;
-	int err = try_link(EBPF_PROG_TYPE_KPROBE, EBPF_TRACE_KPROBE_MULTI, &a, &load_err);
-	if (!load_err && (err == -ENOENT || err == -ESRCH))
-		return EB_YES;	/* known link kind, unknown symbol */
-	return link_answer(err, load_err, 0);
+	/* known link kind, unknown symbol */
+	return link_probe(EBPF_PROG_TYPE_KPROBE, EBPF_TRACE_KPROBE_MULTI, &a, -ENOENT, -ESRCH);
 }
 
 static enum eb_answer probe_tcx(const void *arg)
@@ -287,9 +271,7 @@ static enum eb_answer probe_tcx(const void *arg)
 	memset(&a, 0, sizeof(a));
 	a.target_ifindex = 0x7fffffff;	/* no such device */
 	a.attach_type = EBPF_TCX_INGRESS;
-	int load_err;
-	int err = try_link(EBPF_PROG_TYPE_SCHED_CLS, EBPF_ATTACH_TYPE_NONE, &a, &load_err);
-	return link_answer(err, load_err, -ENODEV);
+	return link_probe(EBPF_PROG_TYPE_SCHED_CLS, EBPF_ATTACH_TYPE_NONE, &a, -ENODEV, -ENODEV);
 }
 
 static enum eb_answer probe_raw_tp_cookie(const void *arg)
@@ -297,7 +279,7 @@ static enum eb_answer probe_raw_tp_cookie(const void *arg)
 	(void)arg;
 	int prog = load_simple(EBPF_PROG_TYPE_RAW_TRACEPOINT, EBPF_ATTACH_TYPE_NONE);
 	if (prog < 0)
-		return inconclusive(prog) ? EB_UNKNOWN : EB_NO;
+		return eb_probe_inconclusive(prog) ? EB_UNKNOWN : EB_NO;
 	/* Kernels without the cookie field reject its non-zero bytes with EINVAL. */
 	int fd = eb_sys_raw_tp_open("eb_probe_no_such_tracepoint", prog, 1);
 	close(prog);
@@ -307,7 +289,7 @@ static enum eb_answer probe_raw_tp_cookie(const void *arg)
 	}
 	if (fd == -ENOENT)
 		return EB_YES;
-	return inconclusive(fd) ? EB_UNKNOWN : EB_NO;
+	return eb_probe_inconclusive(fd) ? EB_UNKNOWN : EB_NO;
 }
 
 static enum eb_answer probe_bpf_cookie(const void *arg)
@@ -355,7 +337,7 @@ static const struct feature features[EB_FEAT_COUNT] = {
 	[EB_FEAT_MMAPABLE_MAPS] = { "mmapable array maps", "5.5", probe_mmapable },
 };
 
-static cell_t feature_cache[EB_FEAT_COUNT];
+static eb_probe_cell feature_cache[EB_FEAT_COUNT];
 
 enum eb_answer eb_feature(enum eb_feature feat)
 {

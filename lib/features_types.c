@@ -4,7 +4,6 @@
  * tiny load or create, cached per type (and per type x helper) process-wide.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,25 +11,6 @@
 #include "lib/features.h"
 #include "lib/features_probe.h"
 #include "lib/sys.h"
-
-typedef _Atomic unsigned char cell_t;	/* 0: not probed; else answer + 2 */
-
-static enum eb_answer from_cell(unsigned char v)
-{
-	return (enum eb_answer)(v - 2);
-}
-
-static void to_cell(cell_t *c, enum eb_answer a)
-{
-	if (a != EB_UNKNOWN)
-		atomic_store_explicit(c, (unsigned char)(a + 2), memory_order_release);
-}
-
-static bool inconclusive(int err)
-{
-	return err == -EPERM || err == -ENOMEM || err == -EAGAIN ||
-	       err == -EMFILE || err == -ENFILE;
-}
 
 /* kernel BTF id of btf_trace_sched_switch: a tp_btf target every kernel has; 0 if none. */
 static uint32_t tp_btf_target(void)
@@ -93,25 +73,24 @@ static bool needs_btf_target(enum ebpf_prog_type type)
 	       type == EBPF_PROG_TYPE_EXT || type == EBPF_PROG_TYPE_STRUCT_OPS;
 }
 
-static cell_t prog_cache[EBPF_PROG_TYPE_MAX];
+static eb_probe_cell prog_cache[EBPF_PROG_TYPE_MAX];
 
 enum eb_answer eb_probe_prog_type(enum ebpf_prog_type type)
 {
 	if ((unsigned)type >= EBPF_PROG_TYPE_MAX || type == EBPF_PROG_TYPE_UNSPEC)
 		return EB_NO;
-	unsigned char v = atomic_load_explicit(&prog_cache[type], memory_order_acquire);
-	if (v)
-		return from_cell(v);
+	enum eb_answer a;
+	if (eb_cell_get(&prog_cache[type], &a))
+		return a;
 
 	char log[256];
 	struct eb_probe_prog p = { .log = log, .log_size = sizeof(log) };
 	setup_type(&p, type, false);
 	int fd = eb_probe_load(&p);
-	enum eb_answer a;
 	if (fd >= 0) {
 		close(fd);
 		a = EB_YES;
-	} else if (inconclusive(fd)) {
+	} else if (eb_probe_inconclusive(fd)) {
 		a = EB_UNKNOWN;
 	} else if (needs_btf_target(type)) {
 		/* an unknown type is refused before the verifier writes anything */
@@ -119,23 +98,23 @@ enum eb_answer eb_probe_prog_type(enum ebpf_prog_type type)
 	} else {
 		a = EB_NO;
 	}
-	to_cell(&prog_cache[type], a);
+	eb_cell_put(&prog_cache[type], a);
 	return a;
 }
 
 /* Helper ids are below 256 for every kernel to date. */
 #define HELPER_CACHE 256
-static cell_t helper_cache[EBPF_PROG_TYPE_MAX][HELPER_CACHE];
+static eb_probe_cell helper_cache[EBPF_PROG_TYPE_MAX][HELPER_CACHE];
 
 enum eb_answer eb_probe_helper(enum ebpf_prog_type type, uint32_t helper_id)
 {
 	if ((unsigned)type >= EBPF_PROG_TYPE_MAX || type == EBPF_PROG_TYPE_UNSPEC ||
 	    helper_id == 0 || helper_id >= HELPER_CACHE)
 		return EB_UNKNOWN;
-	cell_t *c = &helper_cache[type][helper_id];
-	unsigned char v = atomic_load_explicit(c, memory_order_acquire);
-	if (v)
-		return from_cell(v);
+	eb_probe_cell *c = &helper_cache[type][helper_id];
+	enum eb_answer a;
+	if (eb_cell_get(c, &a))
+		return a;
 
 	/* "call helper; exit": argument errors mean the helper itself is allowed. */
 	const struct ebpf_insn insns[] = {
@@ -148,32 +127,24 @@ enum eb_answer eb_probe_helper(enum ebpf_prog_type type, uint32_t helper_id)
 	if (type == EBPF_PROG_TYPE_TRACING && !p.attach_btf_id)
 		return EB_UNKNOWN;
 	int fd = eb_probe_load(&p);
-	enum eb_answer a;
 	if (fd >= 0) {
 		close(fd);
 		a = EB_YES;
 	} else if (strstr(log, "unknown func ") || strstr(log, "invalid func ") ||
 		   strstr(log, "cannot use helper ") || strstr(log, "cannot call helper")) {
 		a = EB_NO;
-	} else if (inconclusive(fd) && !log[0]) {
+	} else if (eb_probe_inconclusive(fd) && !log[0]) {
 		a = EB_UNKNOWN;
 	} else if (!log[0]) {
 		a = EB_UNKNOWN;	/* refused before the verifier looked at the call */
 	} else {
 		a = EB_YES;
 	}
-	to_cell(c, a);
+	eb_cell_put(c, a);
 	return a;
 }
 
-static cell_t map_cache[EBPF_MAP_TYPE_MAX];
-
-static int int_btf(void)
-{
-	static const uint32_t t[] = { 1, (uint32_t)BTF_KIND_INT << 24, 4,
-				      ((uint32_t)BTF_INT_SIGNED << 24) | 32 };
-	return eb_probe_btf_load(t, sizeof(t));
-}
+static eb_probe_cell map_cache[EBPF_MAP_TYPE_MAX];
 
 static int create_probe_map(enum ebpf_map_type type)
 {
@@ -219,7 +190,7 @@ static int create_probe_map(enum ebpf_map_type type)
 	case EBPF_MAP_TYPE_SK_STORAGE: case EBPF_MAP_TYPE_INODE_STORAGE:
 	case EBPF_MAP_TYPE_TASK_STORAGE: case EBPF_MAP_TYPE_CGRP_STORAGE:
 		/* local storage wants BTF for its value and no preallocation */
-		btf = int_btf();
+		btf = eb_probe_int_btf();
 		if (btf < 0)
 			return btf;
 		a.value_size = 4;
@@ -255,17 +226,10 @@ enum eb_answer eb_probe_map_type(enum ebpf_map_type type)
 	/* struct_ops maps need a kernel struct_ops type: not probed by a plain create */
 	if (type == EBPF_MAP_TYPE_STRUCT_OPS)
 		return EB_UNKNOWN;
-	unsigned char v = atomic_load_explicit(&map_cache[type], memory_order_acquire);
-	if (v)
-		return from_cell(v);
-	int fd = create_probe_map(type);
 	enum eb_answer a;
-	if (fd >= 0) {
-		close(fd);
-		a = EB_YES;
-	} else {
-		a = inconclusive(fd) ? EB_UNKNOWN : EB_NO;
+	if (!eb_cell_get(&map_cache[type], &a)) {
+		a = eb_probe_answer_fd(create_probe_map(type));
+		eb_cell_put(&map_cache[type], a);
 	}
-	to_cell(&map_cache[type], a);
 	return a;
 }
