@@ -160,7 +160,12 @@ int eb_fuzz_relo(const uint8_t *data, size_t size)
 		fds[i] = 100 + (int)i; /* never used as fds: relocation only writes them */
 	if (eb_relo_resolve_externs(spec, &env, &res))
 		goto out;
-	if (spec->kconfig_map >= 0) {
+	/*
+	 * The .kconfig size comes from the input's BTF (up to 4 GiB): past what any
+	 * kconfig can hold, skip the fill rather than let the harness's own calloc
+	 * trip libFuzzer's memory limit.
+	 */
+	if (spec->kconfig_map >= 0 && spec->maps[spec->kconfig_map]->value_size <= (1u << 20)) {
 		const struct ebpf_map_spec *kc = spec->maps[spec->kconfig_map];
 		void *buf = calloc(1, kc->value_size + 1);
 
