@@ -29,6 +29,27 @@ struct ebpf_link *eb_link_new(enum eb_link_kind kind, int fd)
 	return link;
 }
 
+int eb_link_done(enum eb_link_kind kind, int fd, int priv_prog_fd, struct ebpf_link **out)
+{
+	struct ebpf_link *link = eb_link_new(kind, fd);
+
+	if (!link) {
+		eb_close(priv_prog_fd);
+		return -ENOMEM;
+	}
+	link->priv_prog_fd = priv_prog_fd;
+	*out = link;
+	return 0;
+}
+
+int eb_link_begin(const struct ebpf_prog *prog, const char *family, struct ebpf_link **out)
+{
+	if (!out)
+		return eb_err(-EINVAL, "%s: out is required", family);
+	*out = NULL;
+	return eb_link_prog_fd(prog, family);
+}
+
 int eb_link_prog_fd(const struct ebpf_prog *prog, const char *what)
 {
 	if (!prog)

@@ -62,13 +62,9 @@ EBPF_API int ebpf_link_cgroup(const struct ebpf_prog *prog, int cgroup_fd,
 			      enum ebpf_attach_type attach_type, struct ebpf_link **out)
 {
 	struct eb_attr_link_create attr;
-	struct ebpf_link *link;
 	int prog_fd, fd;
 
-	if (!out)
-		return eb_err(-EINVAL, "cgroup: out is required");
-	*out = NULL;
-	prog_fd = eb_link_prog_fd(prog, "cgroup");
+	prog_fd = eb_link_begin(prog, "cgroup", out);
 	if (prog_fd < 0)
 		return prog_fd;
 	if (cgroup_fd < 0)
@@ -88,9 +84,5 @@ EBPF_API int ebpf_link_cgroup(const struct ebpf_prog *prog, int cgroup_fd,
 	if (fd < 0)
 		return eb_err(fd, "prog '%s': cgroup %s: BPF_LINK_CREATE: %s", prog->name,
 			      eb_attach_type_name(attach_type), strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }

@@ -56,6 +56,33 @@ int eb_link_cookie_plan(enum eb_feature feat, uint64_t cookie, bool emulate, con
 		      what, (unsigned long long)cookie, eb_feature_name(feat), eb_feature_since(feat));
 }
 
+int eb_link_plan_prog(const struct ebpf_prog *prog, int plan, uint64_t *cookie, int *prog_fd,
+		      int *priv_fd, const char *what)
+{
+	int priv;
+
+	*priv_fd = -1;
+	if (plan != 1)
+		return 0;
+	priv = eb_link_emulated_prog(prog, *cookie);
+	if (priv < 0)
+		return eb_err_ctx(priv, "%s", what);
+	*priv_fd = priv;
+	*prog_fd = priv;
+	*cookie = 0;
+	return 0;
+}
+
+int eb_link_multi_check(enum eb_feature feat, bool cookies, const char *what, const char *extra)
+{
+	if (eb_feature(feat) == EB_NO)
+		return eb_err(-EOPNOTSUPP, "%s: this kernel lacks %s (added in Linux %s%s)", what,
+			      eb_feature_name(feat), eb_feature_since(feat), extra);
+	if (cookies && eb_link_no_cookie_forced())
+		return eb_err(-EOPNOTSUPP, "%s: attach cookies are disabled (forced by a test)", what);
+	return 0;
+}
+
 static bool is_ld_imm64(const struct ebpf_insn *insn)
 {
 	return insn->code == (EBPF_LD | EBPF_IMM | EBPF_DW);

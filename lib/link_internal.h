@@ -48,9 +48,20 @@ static inline void eb_opts_copy(void *dst, size_t dst_sz, const void *src)
 
 /* A new link object around `fd` (taken over). NULL on ENOMEM (fd is then closed). */
 struct ebpf_link *eb_link_new(enum eb_link_kind kind, int fd);
+/*
+ * The common end of an attach call: a link of `kind` around `fd`, owning the
+ * emulated program copy `priv_prog_fd` (-1: none), stored in *out. Both fds are
+ * taken over (closed on -ENOMEM).
+ */
+int eb_link_done(enum eb_link_kind kind, int fd, int priv_prog_fd, struct ebpf_link **out);
 
 /* The program's loaded fd or an error naming it if it did not load. */
 int eb_link_prog_fd(const struct ebpf_prog *prog, const char *what);
+/*
+ * The common start of an attach call of `family` ("uprobe", "xdp", ...): out is
+ * required and cleared; returns the program's fd or the error.
+ */
+int eb_link_begin(const struct ebpf_prog *prog, const char *family, struct ebpf_link **out);
 
 /*
  * Decide how to honour `cookie` for an attach family whose cookie support is
@@ -59,6 +70,20 @@ int eb_link_prog_fd(const struct ebpf_prog *prog, const char *what);
  * name and first kernel in errmsg when a non-zero cookie cannot be carried.
  */
 int eb_link_cookie_plan(enum eb_feature feat, uint64_t cookie, bool emulate, const char *what);
+/*
+ * Carry out a cookie plan: for plan 1, load the emulated copy with `*cookie`
+ * built in, point *prog_fd at it and clear *cookie (nothing left for the kernel
+ * to carry). *priv_fd receives the copy's fd (owned by the caller) or -1.
+ * 0 or a negative errno with `what` in the message.
+ */
+int eb_link_plan_prog(const struct ebpf_prog *prog, int plan, uint64_t *cookie, int *prog_fd,
+		      int *priv_fd, const char *what);
+/*
+ * Multi-target links (uprobe_multi, kprobe_multi) carry cookies themselves:
+ * refuse when the kernel lacks the link kind `feat` (`extra` appended to the
+ * message, may be ""), or when tests force "no cookies" and cookies were given.
+ */
+int eb_link_multi_check(enum eb_feature feat, bool cookies, const char *what, const char *extra);
 
 /*
  * Cookie emulation: load a private copy of `prog` in which every call to
@@ -106,6 +131,14 @@ int eb_link_perf_attach(int prog_fd, int pfd, uint64_t cookie, const char *what,
  */
 int eb_link_perf_finish(const struct ebpf_prog *prog, int pfd, uint64_t cookie, int plan,
 			const char *what, struct ebpf_link **out);
+/*
+ * Start the perf_event_attr of a kprobe/uprobe on PMU `pmu` ("kprobe" or
+ * "uprobe"): size, PMU type, and the retprobe config bit if asked. -EOPNOTSUPP
+ * with `what` in the message when the kernel has no such PMU.
+ */
+struct perf_event_attr;
+int eb_probe_event_attr(const char *pmu, bool retprobe, const char *what,
+			struct perf_event_attr *attr);
 
 /* ------------------------------------------------------ uprobe resolution */
 

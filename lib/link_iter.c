@@ -26,14 +26,10 @@ EBPF_API int ebpf_link_iter(const struct ebpf_prog *prog, const struct ebpf_iter
 	struct eb_attr_link_create attr;
 	struct iter_link_info info;
 	struct ebpf_iter_opts o;
-	struct ebpf_link *link;
 	int prog_fd, fd;
 
-	if (!out)
-		return eb_err(-EINVAL, "iter: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "iter", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "iter");
 	if (prog_fd < 0)
 		return prog_fd;
 	if (prog->attach_type != EBPF_TRACE_ITER)
@@ -52,11 +48,7 @@ EBPF_API int ebpf_link_iter(const struct ebpf_prog *prog, const struct ebpf_iter
 	if (fd < 0)
 		return eb_err(fd, "prog '%s': iter '%s': BPF_LINK_CREATE: %s", prog->name,
 			      prog->attach_target, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }
 
 EBPF_API int ebpf_iter_open(const struct ebpf_link *link, int *out_fd)

@@ -21,14 +21,10 @@ EBPF_API int ebpf_link_kprobe(const struct ebpf_prog *prog, const char *func_nam
 	struct ebpf_kprobe_opts o;
 	struct perf_event_attr attr;
 	char what[256];
-	uint32_t type, bit;
 	int prog_fd, pfd, plan, err;
 
-	if (!out)
-		return eb_err(-EINVAL, "kprobe: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "kprobe", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "kprobe");
 	if (prog_fd < 0)
 		return prog_fd;
 	if (!func_name || !*func_name)
@@ -38,22 +34,12 @@ EBPF_API int ebpf_link_kprobe(const struct ebpf_prog *prog, const char *func_nam
 	err = eb_kprobes_available();
 	if (err)
 		return eb_err_ctx(err, "%s", what);
-	err = eb_pmu_type("kprobe", &type);
-	if (err)
-		return eb_err(-EOPNOTSUPP, "%s: this kernel has no 'kprobe' perf PMU (Linux 4.17+)",
-			      what);
 	plan = eb_link_cookie_plan(EB_FEAT_BPF_COOKIE, o.cookie, false, what);
 	if (plan < 0)
 		return plan;
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	if (o.retprobe) {
-		err = eb_pmu_config_bit("kprobe", "retprobe", &bit);
-		if (err)
-			return eb_err(err, "%s: the kprobe PMU has no retprobe format bit", what);
-		attr.config |= 1ULL << bit;
-	}
+	err = eb_probe_event_attr("kprobe", o.retprobe, what, &attr);
+	if (err)
+		return err;
 	attr.config1 = eb_ptr(func_name);	/* kprobe_func */
 	attr.config2 = o.offset;		/* probe_offset */
 	pfd = eb_sys_perf_event_open(&attr, -1, 0, -1, 0);
@@ -68,26 +54,19 @@ EBPF_API int ebpf_link_kprobe_multi(const struct ebpf_prog *prog, const char *co
 {
 	struct ebpf_kprobe_opts o;
 	struct eb_attr_link_create attr;
-	struct ebpf_link *link;
 	char what[256];
-	int prog_fd, fd;
+	int prog_fd, fd, err;
 
-	if (!out)
-		return eb_err(-EINVAL, "kprobe_multi: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "kprobe_multi", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "kprobe_multi");
 	if (prog_fd < 0)
 		return prog_fd;
 	snprintf(what, sizeof(what), "prog '%s': kprobe_multi (%zu functions)", prog->name, cnt);
 	if (!syms || !cnt || cnt > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: needs 1..2^32-1 function names", what);
-	if (eb_feature(EB_FEAT_KPROBE_MULTI) == EB_NO)
-		return eb_err(-EOPNOTSUPP, "%s: kprobe_multi links are not available in this kernel "
-			      "(added in Linux %s; they need CONFIG_FPROBE)", what,
-			      eb_feature_since(EB_FEAT_KPROBE_MULTI));
-	if (cookies && eb_link_no_cookie_forced())
-		return eb_err(-EOPNOTSUPP, "%s: attach cookies are disabled (forced by a test)", what);
+	err = eb_link_multi_check(EB_FEAT_KPROBE_MULTI, cookies, what, "; they need CONFIG_FPROBE");
+	if (err)
+		return err;
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_fd = (uint32_t)prog_fd;
 	attr.attach_type = EBPF_TRACE_KPROBE_MULTI;
@@ -98,9 +77,5 @@ EBPF_API int ebpf_link_kprobe_multi(const struct ebpf_prog *prog, const char *co
 	fd = eb_sys_link_create(&attr);
 	if (fd < 0)
 		return eb_err(fd, "%s: BPF_LINK_CREATE: %s", what, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }

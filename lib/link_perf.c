@@ -17,7 +17,6 @@
 static int attach_ioctl(int prog_fd, int pfd, uint64_t cookie, const char *what,
 			struct ebpf_link **out)
 {
-	struct ebpf_link *link;
 	int err;
 
 	if (cookie) {
@@ -33,18 +32,13 @@ static int attach_ioctl(int prog_fd, int pfd, uint64_t cookie, const char *what,
 		return eb_err(err, "%s: attaching the program to the perf event: %s", what,
 			      strerror(-err));
 	}
-	link = eb_link_new(EB_LINK_PERF_IOCTL, pfd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_PERF_IOCTL, pfd, -1, out);
 }
 
 int eb_link_perf_attach(int prog_fd, int pfd, uint64_t cookie, const char *what,
 			struct ebpf_link **out)
 {
 	struct eb_attr_link_create attr;
-	struct ebpf_link *link;
 	int fd;
 
 	if (eb_feature(EB_FEAT_PERF_LINK) == EB_NO)
@@ -59,26 +53,18 @@ int eb_link_perf_attach(int prog_fd, int pfd, uint64_t cookie, const char *what,
 	eb_close(pfd);
 	if (fd < 0)
 		return eb_err(fd, "%s: BPF_LINK_CREATE on the perf event: %s", what, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }
 
 int eb_link_perf_finish(const struct ebpf_prog *prog, int pfd, uint64_t cookie, int plan,
 			const char *what, struct ebpf_link **out)
 {
-	int prog_fd = prog->fd, priv = -1, err;
+	int prog_fd = prog->fd, priv, err;
 
-	if (plan == 1) {
-		priv = eb_link_emulated_prog(prog, cookie);
-		if (priv < 0) {
-			eb_close(pfd);
-			return eb_err_ctx(priv, "%s", what);
-		}
-		prog_fd = priv;
-		cookie = 0;
+	err = eb_link_plan_prog(prog, plan, &cookie, &prog_fd, &priv, what);
+	if (err) {
+		eb_close(pfd);
+		return err;
 	}
 	err = eb_link_perf_attach(prog_fd, pfd, cookie, what, out);
 	if (err) {
@@ -86,5 +72,28 @@ int eb_link_perf_finish(const struct ebpf_prog *prog, int pfd, uint64_t cookie, 
 		return err;
 	}
 	(*out)->priv_prog_fd = priv;
+	return 0;
+}
+
+int eb_probe_event_attr(const char *pmu, bool retprobe, const char *what,
+			struct perf_event_attr *attr)
+{
+	uint32_t type, bit;
+	int err;
+
+	if (eb_pmu_type(pmu, &type))
+		return eb_err(-EOPNOTSUPP, "%s: %ss are not available in this kernel (no '%s' perf "
+			      "PMU: CONFIG_%s_EVENTS is off)", what, pmu, pmu,
+			      pmu[0] == 'k' ? "KPROBE" : "UPROBE");
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	attr->type = type;
+	if (retprobe) {
+		err = eb_pmu_config_bit(pmu, "retprobe", &bit);
+		if (err || bit >= 64)
+			return eb_err(err < 0 ? err : -EOPNOTSUPP,
+				      "%s: the %s PMU has no retprobe format bit", what, pmu);
+		attr->config |= 1ULL << bit;
+	}
 	return 0;
 }

@@ -16,16 +16,12 @@ EBPF_API int ebpf_link_raw_tp(const struct ebpf_prog *prog, const char *name,
 			      const struct ebpf_tp_opts *opts, struct ebpf_link **out)
 {
 	struct ebpf_tp_opts o;
-	struct ebpf_link *link;
 	uint64_t cookie;
 	char what[256];
-	int prog_fd, plan, priv = -1, fd;
+	int prog_fd, plan, priv, fd;
 
-	if (!out)
-		return eb_err(-EINVAL, "raw_tp: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "raw_tp", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "raw_tp");
 	if (prog_fd < 0)
 		return prog_fd;
 	if (!name || !*name)
@@ -35,13 +31,9 @@ EBPF_API int ebpf_link_raw_tp(const struct ebpf_prog *prog, const char *name,
 	if (plan < 0)
 		return plan;
 	cookie = o.cookie;
-	if (plan == 1) {
-		priv = eb_link_emulated_prog(prog, cookie);
-		if (priv < 0)
-			return eb_err_ctx(priv, "%s", what);
-		prog_fd = priv;
-		cookie = 0;
-	}
+	fd = eb_link_plan_prog(prog, plan, &cookie, &prog_fd, &priv, what);
+	if (fd)
+		return fd;
 	fd = eb_sys_raw_tp_open(name, prog_fd, cookie);
 	if (fd < 0) {
 		eb_close(priv);
@@ -49,12 +41,5 @@ EBPF_API int ebpf_link_raw_tp(const struct ebpf_prog *prog, const char *name,
 			return eb_err(fd, "%s: no such raw tracepoint in this kernel", what);
 		return eb_err(fd, "%s: BPF_RAW_TRACEPOINT_OPEN: %s", what, strerror(-fd));
 	}
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link) {
-		eb_close(priv);
-		return -ENOMEM;
-	}
-	link->priv_prog_fd = priv;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, priv, out);
 }

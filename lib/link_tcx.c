@@ -18,15 +18,11 @@ EBPF_API int ebpf_link_tcx(const struct ebpf_prog *prog, int ifindex,
 {
 	struct eb_attr_link_create attr;
 	struct ebpf_tcx_opts o;
-	struct ebpf_link *link;
 	const char *dir;
 	int prog_fd, fd;
 
-	if (!out)
-		return eb_err(-EINVAL, "tcx: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "tcx", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "tcx");
 	if (prog_fd < 0)
 		return prog_fd;
 	if (attach_type != EBPF_TCX_INGRESS && attach_type != EBPF_TCX_EGRESS)
@@ -51,9 +47,5 @@ EBPF_API int ebpf_link_tcx(const struct ebpf_prog *prog, int ifindex,
 	if (fd < 0)
 		return eb_err(fd, "prog '%s': tcx %s on ifindex %d: BPF_LINK_CREATE: %s", prog->name,
 			      dir, ifindex, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }

@@ -20,11 +20,8 @@ EBPF_API int ebpf_link_tracepoint(const struct ebpf_prog *prog, const char *cate
 	uint64_t id;
 	int prog_fd, pfd, plan, err;
 
-	if (!out)
-		return eb_err(-EINVAL, "tracepoint: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "tracepoint", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "tracepoint");
 	if (prog_fd < 0)
 		return prog_fd;
 	snprintf(what, sizeof(what), "prog '%s': tracepoint '%s/%s'", prog->name,

@@ -20,16 +20,12 @@ EBPF_API int ebpf_link_tracing(const struct ebpf_prog *prog, const struct ebpf_t
 {
 	struct eb_attr_link_create attr;
 	struct ebpf_tracing_opts o;
-	struct ebpf_link *link;
 	enum eb_feature feat;
 	char what[256];
 	int prog_fd, fd, plan;
 
-	if (!out)
-		return eb_err(-EINVAL, "tracing: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "tracing", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "tracing");
 	if (prog_fd < 0)
 		return prog_fd;
 	snprintf(what, sizeof(what), "prog '%s': %s link", prog->name,
@@ -51,9 +47,5 @@ EBPF_API int ebpf_link_tracing(const struct ebpf_prog *prog, const struct ebpf_t
 		fd = eb_sys_raw_tp_open(NULL, prog_fd, 0);
 	if (fd < 0)
 		return eb_err(fd, "%s: BPF_LINK_CREATE: %s", what, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }

@@ -22,23 +22,11 @@ static int uprobe_perf_event(const char *path, uint64_t offset, const struct ebp
 			     const char *what)
 {
 	struct perf_event_attr attr;
-	uint32_t type, bit;
 	int pfd, pid, cpu, err;
 
-	err = eb_pmu_type("uprobe", &type);
+	err = eb_probe_event_attr("uprobe", o->retprobe, what, &attr);
 	if (err)
-		return eb_err(-EOPNOTSUPP, "%s: uprobes are not available in this kernel "
-			      "(no 'uprobe' perf PMU: CONFIG_UPROBE_EVENTS is off)", what);
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	if (o->retprobe) {
-		err = eb_pmu_config_bit("uprobe", "retprobe", &bit);
-		if (err)
-			return eb_err(err < 0 ? err : -EOPNOTSUPP,
-				      "%s: the uprobe PMU has no retprobe format bit", what);
-		attr.config |= 1ULL << bit;
-	}
+		return err;
 	if (o->ref_ctr_offset) {
 		if (o->ref_ctr_offset > UINT32_MAX)
 			return eb_err(-EINVAL, "%s: ref_ctr_offset 0x%llx too large", what,
@@ -65,11 +53,8 @@ EBPF_API int ebpf_link_uprobe(const struct ebpf_prog *prog, const char *binary,
 	uint64_t offset = 0;
 	int prog_fd, plan, pfd, err;
 
-	if (!out)
-		return eb_err(-EINVAL, "uprobe: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "uprobe", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "uprobe");
 	if (prog_fd < 0)
 		return prog_fd;
 	snprintf(what, sizeof(what), "prog '%s': %s '%s:%s+0x%llx'", prog->name,
@@ -106,27 +91,20 @@ EBPF_API int ebpf_link_uprobe_multi(const struct ebpf_prog *prog, const char *bi
 	struct eb_attr_link_create attr;
 	char path[PATH_MAX], what[512];
 	uint64_t *offs = NULL;
-	struct ebpf_link *link;
 	int prog_fd, fd, err;
 	size_t i;
 
-	if (!out)
-		return eb_err(-EINVAL, "uprobe_multi: out is required");
-	*out = NULL;
+	prog_fd = eb_link_begin(prog, "uprobe_multi", out);
 	EB_OPTS_COPY(o, opts);
-	prog_fd = eb_link_prog_fd(prog, "uprobe_multi");
 	if (prog_fd < 0)
 		return prog_fd;
 	snprintf(what, sizeof(what), "prog '%s': uprobe_multi on '%s'", prog->name,
 		 binary ? binary : "");
 	if (!cnt || cnt > UINT32_MAX || (!syms && !offsets))
 		return eb_err(-EINVAL, "%s: needs 1..2^32-1 targets given as symbols or offsets", what);
-	if (eb_feature(EB_FEAT_UPROBE_MULTI) == EB_NO)
-		return eb_err(-EOPNOTSUPP, "%s: this kernel lacks %s (added in Linux %s)", what,
-			      eb_feature_name(EB_FEAT_UPROBE_MULTI),
-			      eb_feature_since(EB_FEAT_UPROBE_MULTI));
-	if (cookies && eb_link_no_cookie_forced())
-		return eb_err(-EOPNOTSUPP, "%s: attach cookies are disabled (forced by a test)", what);
+	err = eb_link_multi_check(EB_FEAT_UPROBE_MULTI, cookies, what, "");
+	if (err)
+		return err;
 	err = eb_uprobe_find_binary(binary, path, sizeof(path));
 	if (err)
 		return eb_err_ctx(err, "%s", what);
@@ -167,9 +145,5 @@ EBPF_API int ebpf_link_uprobe_multi(const struct ebpf_prog *prog, const char *bi
 			      eb_attach_type_name(prog->attach_type));
 	if (fd < 0)
 		return eb_err(fd, "%s: BPF_LINK_CREATE: %s", what, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }

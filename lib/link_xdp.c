@@ -14,13 +14,9 @@ EBPF_API int ebpf_link_xdp(const struct ebpf_prog *prog, int ifindex, uint32_t f
 			   struct ebpf_link **out)
 {
 	struct eb_attr_link_create attr;
-	struct ebpf_link *link;
 	int prog_fd, fd;
 
-	if (!out)
-		return eb_err(-EINVAL, "xdp: out is required");
-	*out = NULL;
-	prog_fd = eb_link_prog_fd(prog, "xdp");
+	prog_fd = eb_link_begin(prog, "xdp", out);
 	if (prog_fd < 0)
 		return prog_fd;
 	if (ifindex <= 0)
@@ -44,9 +40,5 @@ EBPF_API int ebpf_link_xdp(const struct ebpf_prog *prog, int ifindex, uint32_t f
 	if (fd < 0)
 		return eb_err(fd, "prog '%s': xdp on ifindex %d: BPF_LINK_CREATE: %s", prog->name,
 			      ifindex, strerror(-fd));
-	link = eb_link_new(EB_LINK_BPF, fd);
-	if (!link)
-		return -ENOMEM;
-	*out = link;
-	return 0;
+	return eb_link_done(EB_LINK_BPF, fd, -1, out);
 }
