@@ -7,6 +7,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include "lib/alloc.h"
 #include "lib/collection_internal.h"
@@ -15,6 +17,33 @@
 #include "lib/sys.h"
 
 #define DEFAULT_PIN_ROOT "/sys/fs/bpf"
+#define BPF_FS_MAGIC 0xcafe4a11
+
+/* Why BPF_OBJ_GET refused `path`, when the reason is the file system: "" otherwise. */
+static const char *not_bpffs_hint(const char *path, int err)
+{
+	struct statfs st;
+
+	if (err != -EACCES && err != -EPERM && err != -EINVAL)
+		return "";
+	if (statfs(path, &st) == 0 && (unsigned long)st.f_type != BPF_FS_MAGIC)
+		return " (not a BPF object: the path is not on a bpffs mount)";
+	return "";
+}
+
+/* Whether the fd BPF_OBJ_GET returned is a map (a program or link can be pinned there too). */
+static bool fd_is_map(int fd, char *what, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, what, size - 1);
+	if (n < 0)
+		return true;	/* no /proc: the info comparison still catches most */
+	what[n] = '\0';
+	return strcmp(what, "anon_inode:bpf-map") == 0;
+}
 
 /* Flags that say how the map was made, compared for reuse (kernel-added bits ignored). */
 #define FLAGS_COMPARED (EBPF_F_NO_PREALLOC | EBPF_F_NO_COMMON_LRU | EBPF_F_RDONLY | EBPF_F_WRONLY | \
@@ -82,6 +111,12 @@ int eb_map_create(struct ebpf_collection *coll, struct ebpf_map *map, const char
 		if (!map->pin_path)
 			return -ENOMEM;
 		int fd = eb_sys_obj_get(path, 0);
+		char what[64];
+		if (fd >= 0 && !fd_is_map(fd, what, sizeof(what))) {
+			eb_close(fd);
+			return eb_err(-EEXIST, "map '%s': the object pinned at %s is not a map (%s); "
+				      "remove the pin or use another pin root", map->name, path, what);
+		}
 		if (fd >= 0) {
 			uint32_t flags, max;
 			would_create(map, &flags, &max);
@@ -104,7 +139,8 @@ int eb_map_create(struct ebpf_collection *coll, struct ebpf_map *map, const char
 			return 0;
 		}
 		if (fd != -ENOENT)
-			return eb_err(fd, "map '%s': opening pin %s: %s", map->name, path, strerror(-fd));
+			return eb_err(fd, "map '%s': opening pin %s: %s%s", map->name, path, strerror(-fd),
+				      not_bpffs_hint(path, fd));
 	}
 
 	uint32_t flags, max;
