@@ -48,7 +48,7 @@ $(BUILD)/bench/%_bench: tools/bench/%_bench.c $$($$*_BENCH_SRCS) $(BUILD)/libebp
 # Every table on the terminal; the markdown of each into $(BUILD)/bench/summary.md.
 SUMMARY := $(BUILD)/bench/summary.md
 BENCH_RUNS ?= 7
-run: $(BENCH_BINS) $(LOAD_INPUTS)
+run: $(BENCH_BINS) $$(LOAD_INPUTS)
 	@rm -f $(SUMMARY).parts
 	@for b in $(filter-out %/load_bench,$(BENCH_BINS)); do BENCH_MD=$(abspath $(SUMMARY).parts) $$b || exit 1; done
 	@$(if $(HAVE_BPFTOOL),,echo "load_bench: bpftool or /sys/kernel/btf/vmlinux missing: the CO-RE tracing input is skipped")
@@ -58,7 +58,7 @@ run: $(BENCH_BINS) $(LOAD_INPUTS)
 	@echo "markdown summary: $(SUMMARY)"
 
 # Noise-free figures: instructions of BTF open + lookups, object open and full load.
-callgrind: $(BENCH_BINS) $(LOAD_INPUTS)
+callgrind: $(BENCH_BINS) $$(LOAD_INPUTS)
 	@tools/bench/callgrind.sh $(BUILD) $(BUILD)/bench/callgrind.md
 	@echo "markdown: $(BUILD)/bench/callgrind.md"
 
