@@ -182,6 +182,67 @@ static bool helper_refused(const char *line, char *name, size_t name_len, uint32
 	return false;
 }
 
+/*
+ * What to do about the verifier's most common verdicts, matched on the
+ * decisive line: the line says what is wrong, the hint says how it is fixed.
+ */
+static const struct {
+	const char *mark;
+	const char *mark2;	/* also required, or NULL */
+	const char *hint;
+} verdict_hints[] = {
+	{ "invalid mem access", "_or_null", "a pointer that may be NULL (a map lookup result, say) is "
+	  "used without a NULL check: test it first" },
+	{ "!read_ok", NULL, "a register is read before it is set (R0 unset at exit, or an argument "
+	  "never assigned)" },
+	{ "invalid access to map value", NULL, "the access falls outside the map value: bound the "
+	  "offset and size first" },
+	{ "invalid access to packet", NULL, "check the access against data_end before reading the "
+	  "packet" },
+	{ "back-edge", NULL, "the verifier cannot see the loop end: bound it (constant trip count or "
+	  "bpf_loop())" },
+	{ "infinite loop detected", NULL, "the verifier cannot see the loop end: bound it (constant "
+	  "trip count or bpf_loop())" },
+	{ "too large", "BPF program", "split it (subprograms, tail calls or bpf_loop())" },
+	{ "unbounded min value", NULL, "bound the variable (check its minimum and maximum) before "
+	  "using it as an offset" },
+	{ "unbounded memory access", NULL, "bound the variable (check its minimum and maximum) "
+	  "before using it as an offset" },
+	{ "read from stack", "invalid", "initialise the stack buffer (= {} or __builtin_memset) "
+	  "before it is read or passed to a helper" },
+	{ "Unreleased reference", NULL, "release every acquired reference (bpf_task_release, "
+	  "bpf_sk_release, ...) on every path" },
+	{ "At program exit the register R0", NULL, "return a value this program type allows" },
+	{ "invalid bpf_context access", NULL, "this program type may not access that context field "
+	  "(or not at that size)" },
+};
+
+static const char *verdict_hint(const char *line)
+{
+	for (size_t i = 0; i < sizeof(verdict_hints) / sizeof(verdict_hints[0]); i++)
+		if (strstr(line, verdict_hints[i].mark) &&
+		    (!verdict_hints[i].mark2 || strstr(line, verdict_hints[i].mark2)))
+			return verdict_hints[i].hint;
+	return NULL;
+}
+
+/* fentry, fexit, fmod_ret, lsm, freplace: the name users write in SEC(). */
+static const char *trampoline_kind(const struct eb_prog_desc *d)
+{
+	if (d->type == EBPF_PROG_TYPE_LSM)
+		return "lsm";
+	if (d->type == EBPF_PROG_TYPE_EXT)
+		return "freplace";
+	switch (d->attach_type) {
+	case EBPF_TRACE_FEXIT:
+		return "fexit";
+	case EBPF_MODIFY_RETURN:
+		return "fmod_ret";
+	default:
+		return "fentry";
+	}
+}
+
 static bool is_trampoline(const struct eb_prog_desc *d)
 {
 	return (d->type == EBPF_PROG_TYPE_TRACING &&
@@ -278,12 +339,11 @@ int eb_verifier_explain(const struct eb_prog_desc *d, int err, const char *log)
 		lockdown_mode(lock, sizeof(lock));
 		if (is_trampoline(d))
 			return eb_err(err, "prog '%s': %s programs (section '%s') are refused by this "
-				      "kernel: EPERM with an empty verifier log — BPF trampolines "
+				      "kernel (EPERM, empty verifier log): BPF trampolines "
 				      "(fentry/fexit/fmod_ret/lsm/freplace) are not available here%s%s%s; "
-				      "tp_btf/ or raw_tp/ may be an alternative",
-				      name, eb_attach_type_name(d->attach_type),
-				      d->section ? d->section : "?", lock[0] ? " (lockdown: " : "",
-				      lock, lock[0] ? ")" : "");
+				      "use a tp_btf/ or raw_tp/ program instead where one fits",
+				      name, trampoline_kind(d), d->section ? d->section : "?",
+				      lock[0] ? " (lockdown: " : "", lock, lock[0] ? ")" : "");
 		return eb_err(err, "prog '%s': permission denied with an empty verifier log: the "
 			      "process likely lacks CAP_BPF (plus CAP_PERFMON for tracing, "
 			      "CAP_NET_ADMIN for networking programs) or CAP_SYS_ADMIN%s%s%s",
@@ -291,8 +351,19 @@ int eb_verifier_explain(const struct eb_prog_desc *d, int err, const char *log)
 			      lock[0] ? ")" : "");
 	}
 
-	if (line[0])
-		return eb_err(err, "prog '%s': load failed (%s): %s", name, strerror(-err), line);
+	if (line[0]) {
+		/* EACCES is the verifier's "no"; other errnos may come from checks before it */
+		const char *hint = verdict_hint(line);
+		char where[48] = "";
+		long at = eb_log_last_insn(log);
+		if (at >= 0)
+			snprintf(where, sizeof(where), " at insn %ld", at);
+		if (err == -EACCES)
+			return eb_err(err, "prog '%s': the verifier rejected it%s: %s%s%s", name, where,
+				      line, hint ? "; " : "", hint ? hint : "");
+		return eb_err(err, "prog '%s': load failed (%s)%s: %s%s%s", name, strerror(-err),
+			      where, line, hint ? "; " : "", hint ? hint : "");
+	}
 	return eb_err(err, "prog '%s': load failed (%s), and the verifier log is empty", name,
 		      strerror(-err));
 }

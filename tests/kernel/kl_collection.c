@@ -255,8 +255,9 @@ START_TEST(test_verifier_explanations)
 	/* an invalid program: one line naming it, errno and the verdict; full log via the API */
 	struct ebpf_prog *nd = ebpf_collection_prog(c, "null_deref");
 	ck_assert_int_eq(ebpf_prog_load_error(nd, &msg), -EACCES);
-	ck_assert_msg(strstr(msg, "prog 'null_deref': load failed (Permission denied): ") == msg, "%s", msg);
-	ck_assert_msg(strstr(msg, "invalid mem access") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "prog 'null_deref': the verifier rejected it at insn ") == msg, "%s", msg);
+	ck_assert_msg(strstr(msg, ": R0 invalid mem access 'map_value_or_null'; ") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "without a NULL check") != NULL, "%s", msg);
 	ck_assert_ptr_null(strchr(msg, '\n'));
 	const char *log = ebpf_prog_verifier_log(nd);
 	ck_assert_ptr_nonnull(strstr(log, "invalid mem access"));
@@ -274,8 +275,11 @@ START_TEST(test_verifier_explanations)
 	struct ebpf_prog *tr = ebpf_collection_prog(c, "trampoline");
 	int err = ebpf_prog_load_error(tr, &msg);
 	ck_assert_int_lt(err, 0);
-	if (err == -EPERM)
-		ck_assert_msg(strstr(msg, "refused by this kernel") != NULL, "%s", msg);
+	if (err == -EPERM) {
+		ck_assert_msg(strstr(msg, "prog 'trampoline': fentry programs (section "
+				     "'fentry/do_nanosleep') are refused by this kernel") == msg, "%s", msg);
+		ck_assert_msg(strstr(msg, "use a tp_btf/ or raw_tp/ program instead") != NULL, "%s", msg);
+	}
 
 	ebpf_collection_close(c);
 	ebpf_spec_free(spec);

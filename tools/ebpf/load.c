@@ -192,9 +192,14 @@ int cmd_load(int argc, char **argv)
 	if (as_json)
 		json_init(&jw, stdout);
 	report(as_json ? &jw : NULL, argv[optind], res, n, with_log);
-	for (size_t i = 0; i < n; i++)
+	bool have_log = false;
+	for (size_t i = 0; i < n; i++) {
 		if (res[i].error)
 			cli_err("%s: %s", res[i].name, res[i].error);
+		have_log |= res[i].error && res[i].log && *res[i].log;
+	}
+	if (have_log && !with_log)
+		cli_err("add --log to print the verifier log of the failed programs");
 	if (priv)
 		cli_err("%s", cli_priv_hint());
 	rc = all_ok ? CLI_OK : priv ? CLI_PRIV : CLI_FAILED;
