@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -355,6 +356,96 @@ START_TEST(test_kernel_btf_cache_fill_failures)
 }
 END_TEST
 
+/* Whether the map's pin exists (a fresh bpffs also holds maps.debug/progs.debug: not ours). */
+static int pinned(const char *pin)
+{
+	return access(pin, F_OK) == 0;
+}
+
+/* Load rel_hostile's rel_count, which pins its map by name under `pin_root`. */
+static int load_pinning(const char *pin_root)
+{
+	static const char *const progs[] = { "rel_count", NULL };
+	struct ebpf_spec *spec = NULL;
+	struct ebpf_collection *coll = NULL;
+	int err;
+
+	err = ebpf_spec_open_file(testobj("rel_hostile"), NULL, &spec);
+	if (!err)
+		err = ebpf_collection_load(spec, &EBPF_OPTS(ebpf_load_opts, .programs = progs,
+							  .all_or_nothing = true, .pin_root = pin_root),
+					   &coll);
+	ebpf_collection_close(coll);
+	ebpf_spec_free(spec);
+	return err;
+}
+
+/*
+ * Pinning under failure: a load that fails must not leave a new pin behind (a
+ * pinned map outlives the process), and a load reusing an existing pin must
+ * leave that pin alone. Every allocation and bpf(2) call, both ways.
+ */
+START_TEST(test_pinning_failures_leave_no_pin)
+{
+	static const enum eb_fault_site sites[] = { EB_FAULT_ALLOC, EB_FAULT_BPF };
+	char dir[] = "/tmp/rel_fault_pins_XXXXXX", pin[64];
+	uint64_t points = 0;
+
+	REQUIRE_BPF();
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (mount("bpf", dir, "bpf", 0, NULL)) {
+		rmdir(dir);
+		test_skip(__func__, "cannot mount a bpffs");
+		return;
+	}
+	snprintf(pin, sizeof(pin), "%s/rel_pinned", dir);
+	for (int reuse = 0; reuse < 2; reuse++) {
+		for (size_t s = 0; s < sizeof(sites) / sizeof(sites[0]); s++) {
+			uint64_t calls, nth;
+
+			/* Fresh pin (reuse 0) or an existing one (reuse 1) before each run. */
+			unlink(pin);
+			if (reuse)
+				ck_assert_int_eq(load_pinning(dir), 0);
+			eb_fault_arm(sites[s], 0);
+			ck_assert_msg(load_pinning(dir) == 0, "%s", ebpf_errmsg());
+			calls = eb_fault_calls(sites[s]);
+			for (nth = 1; nth <= calls; nth++) {
+				char *fds_before = rel_fd_set(), *fds_after;
+				int err;
+
+				unlink(pin);
+				if (reuse)
+					ck_assert_int_eq(load_pinning(dir), 0);
+				eb_fault_arm(sites[s], nth);
+				err = load_pinning(dir);
+				eb_fault_arm(sites[s], 0);
+				if (err) {
+					ck_assert_msg(ebpf_errmsg()[0], "%s call %llu: error %d without a message",
+						      site_names[sites[s]], (unsigned long long)nth, err);
+					ck_assert_msg(pinned(pin) == reuse,
+						      "%s call %llu failing (%s pin): pin %s (%s)",
+						      site_names[sites[s]], (unsigned long long)nth,
+						      reuse ? "existing" : "new",
+						      reuse ? "removed" : "left behind", ebpf_errmsg());
+				} else {
+					ck_assert(pinned(pin));
+				}
+				fds_after = rel_fd_set();
+				ck_assert_str_eq(fds_after, fds_before);
+				free(fds_before);
+				free(fds_after);
+			}
+			points += calls;
+		}
+	}
+	unlink(pin);
+	ck_assert_int_eq(umount2(dir, MNT_DETACH), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	printf("fault injection: pinning: %llu points\n", (unsigned long long)points);
+}
+END_TEST
+
 Suite *suite_rel_fault_injection(void)
 {
 	Suite *s = suite_create("rel_fault_injection");
@@ -363,6 +454,7 @@ Suite *suite_rel_fault_injection(void)
 	tcase_set_timeout(tc, 3600);
 	tcase_add_loop_test(tc, test_every_failing_call_is_clean, EB_FAULT_ALLOC, EB_FAULT_NR);
 	tcase_add_test(tc, test_kernel_btf_cache_fill_failures);
+	tcase_add_test(tc, test_pinning_failures_leave_no_pin);
 	suite_add_tcase(s, tc);
 	return s;
 }
