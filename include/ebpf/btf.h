@@ -9,26 +9,37 @@
 extern "C" {
 #endif
 
+/*
+ * A parsed, validated, read-only BTF blob. Reference counted; lookups on one
+ * object may run from several threads at once.
+ */
 struct ebpf_btf;
 
 /*
  * The running kernel's vmlinux BTF (/sys/kernel/btf/vmlinux), mapped read-only and
- * shared process-wide: every call returns a new reference to the same object.
- * Release with ebpf_btf_free(). Errors: -ENOENT (no kernel BTF), -EINVAL (malformed).
+ * cached process-wide: every call returns a new reference to the same object.
+ * Release with ebpf_btf_free(). Errors (*out is NULL): -ENOENT (no kernel BTF) or
+ * another open() errno such as -EACCES, -EFBIG (over 1 GiB), -EINVAL (malformed),
+ * -ENOMEM.
  */
 EBPF_API int ebpf_btf_load_vmlinux(struct ebpf_btf **out);
 /*
  * A raw BTF file by path (e.g. another kernel's BTF for offline checks), fully
- * validated. The caller owns the result; release with ebpf_btf_free().
+ * validated as untrusted input. The caller owns the result; release with
+ * ebpf_btf_free(). Errors (*out is NULL): -EINVAL (NULL argument or malformed
+ * BTF), the open()/read() errno (-ENOENT, -EACCES, ...), -EFBIG (over 1 GiB),
+ * -ENOMEM.
  */
 EBPF_API int ebpf_btf_load_file(const char *path, struct ebpf_btf **out);
-/* Drop a reference; NULL is fine. */
+/* Drop a reference (the object goes when the last one does); NULL is fine. */
 EBPF_API void ebpf_btf_free(struct ebpf_btf *btf);
-/* Number of type ids, including id 0 (void). */
+/* Number of type ids, including id 0 (void); 0 for NULL. Valid ids are 1..cnt-1. */
 EBPF_API uint32_t ebpf_btf_type_cnt(const struct ebpf_btf *btf);
 /*
- * The first type id named `name` of BTF kind `kind` (the kernel's BTF_KIND_*
- * number; 0 for any kind). Returns the id (> 0) or -ENOENT.
+ * The lowest type id whose name is exactly `name` and whose BTF kind is `kind`
+ * (the kernel's BTF_KIND_* number; 0 for any kind). Returns the id (> 0), or
+ * -ENOENT (no such type, or `name` is ""), -EINVAL (NULL argument), -ENOMEM
+ * (building the name index).
  */
 EBPF_API int32_t ebpf_btf_find(const struct ebpf_btf *btf, const char *name, unsigned kind);
 
