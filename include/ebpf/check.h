@@ -25,19 +25,21 @@ enum ebpf_check_severity {
 /*
  * One finding for `program`. A program gets exactly one OK or FAIL finding,
  * after any number of WARN findings. `err` is the negative errno the load would
- * fail with (0 for OK/WARN). Strings are valid during the call only.
+ * fail with (0 for OK/WARN). Strings are valid during the call only. Called
+ * synchronously from ebpf_spec_check(), in program order.
  */
 typedef void (*ebpf_check_fn)(void *user, const char *program, enum ebpf_check_severity sev,
 			      int err, const char *msg);
 
 struct ebpf_check_opts {
-	size_t sz;
+	size_t sz;		/* sizeof(struct ebpf_check_opts); see EBPF_OPTS */
 	/*
 	 * Resolve against this BTF file (a vmlinux BTF, e.g. another kernel's
 	 * /sys/kernel/btf/vmlinux) instead of the running kernel. The running
 	 * kernel's kallsyms, config and probes then say nothing about the target, so
 	 * typeless ksyms, kallsyms addressability of typed ksyms, kconfig values and
-	 * helper/program-type probes are not checked.
+	 * helper/program-type probes are not checked. Default NULL: the running
+	 * kernel (its vmlinux and module BTF, kallsyms, kconfig and probes).
 	 */
 	const char *btf_path;
 	/* Check only programs whose autoload is set (default: every program). */
@@ -45,10 +47,11 @@ struct ebpf_check_opts {
 };
 
 /*
- * Check every program of `spec`, calling fn for each finding. Returns the number
- * of programs that would fail (0: all would load), or a negative errno when the
- * check itself cannot run (-ENOENT: BTF file missing; -EINVAL: bad BTF), with a
- * message.
+ * Check every program of `spec`, calling fn for each finding. Nothing is loaded
+ * and `spec` is not changed. Returns the number of programs that would fail
+ * (0: all would load), or a negative errno when the check itself cannot run,
+ * with a message: -EINVAL (NULL spec or fn, opts->sz too small, malformed BTF),
+ * the errno of opening the BTF (-ENOENT: file or kernel BTF missing), -ENOMEM.
  */
 EBPF_API int ebpf_spec_check(const struct ebpf_spec *spec, const struct ebpf_check_opts *opts,
 			     ebpf_check_fn fn, void *user);
