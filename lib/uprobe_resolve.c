@@ -111,8 +111,9 @@ static int find_symbol(Elf *elf, struct sym_search *s)
 		if (s->found)
 			return 0;
 	}
-	return eb_err(-ENOENT, "binary '%s': function '%s' not found in .symtab or .dynsym",
-		      s->path, s->name);
+	return eb_err(-ENOENT, "binary '%s': function '%s' not found in .symtab or .dynsym "
+		      "(a stripped binary keeps only exported functions: check the name with "
+		      "'nm -D', or attach by offset)", s->path, s->name);
 }
 
 /* Translate a virtual address to a file offset through the PT_LOAD segment holding it. */

@@ -217,10 +217,12 @@ static int attach_explicit(struct run_ctx *rc, struct ebpf_prog *prog, struct at
 			   struct ebpf_link **out)
 {
 	const char *k = a->kind;
-	char *path, *func;
+	char *path, *func, shown[512];
 	uint64_t off;
 	int err, ifindex;
 
+	/* the target as given: the parsing below splits it in place */
+	snprintf(shown, sizeof(shown), "%s:%s", k, a->target);
 	if (!strcmp(k, "uprobe") || !strcmp(k, "uretprobe")) {
 		if (!split_path_func(a->target, &path, &func, &off)) {
 			cli_err("--attach %s: expected %s:PATH:FUNC[+OFF]", a->prog, k);
@@ -266,7 +268,17 @@ static int attach_explicit(struct run_ctx *rc, struct ebpf_prog *prog, struct at
 	} else if (!strcmp(k, "raw_tp") || !strcmp(k, "raw_tracepoint")) {
 		err = ebpf_link_raw_tp(prog, a->target, &EBPF_OPTS(ebpf_tp_opts, .cookie = a->cookie), out);
 	} else if (!strcmp(k, "tp_btf") || !strcmp(k, "fentry") || !strcmp(k, "fexit")) {
-		/* The target was fixed at load time by the section name. */
+		/* The target was fixed at load time by the section name: it cannot change here. */
+		const struct ebpf_prog_spec *ps = ebpf_prog_spec_of(prog);
+		const char *bound = ps ? ebpf_prog_spec_attach_target(ps) : NULL;
+
+		if (bound && strcmp(bound, a->target)) {
+			cli_err("--attach %s: %s programs are bound to their target when loaded (section "
+				"'%s' binds '%s'); '%s' cannot be chosen at attach time: change the "
+				"section name", a->prog, k, ps ? ebpf_prog_spec_section(ps) : "?", bound,
+				a->target);
+			return -EINVAL;
+		}
 		err = ebpf_link_tracing(prog, &EBPF_OPTS(ebpf_tracing_opts, .cookie = a->cookie), out);
 	} else if (!strcmp(k, "iter")) {
 		err = ebpf_link_iter(prog, NULL, out);
@@ -286,7 +298,7 @@ static int attach_explicit(struct run_ctx *rc, struct ebpf_prog *prog, struct at
 		return -EINVAL;
 	}
 	if (err)
-		cli_err("attach %s (%s:%s): %s", a->prog, k, a->target, ebpf_errmsg());
+		cli_err("attach %s (%s): %s", a->prog, shown, ebpf_errmsg());
 	return err;
 }
 
