@@ -31,9 +31,11 @@ struct ebpf_pcap;
  * Return 0 to continue. Any other value stops consumption after this record
  * (which counts as consumed): ebpf_ringbuf_consume/poll then return that value
  * if it is negative, else -ECANCELED, and ebpf_errmsg() names the map and value.
+ * The callback must not free the reader it is called from.
  */
 typedef int (*ebpf_ringbuf_fn)(void *ctx, const void *data, size_t size);
 
+/* No options yet: pass NULL (the struct exists so options can be added later). */
 struct ebpf_ringbuf_opts {
 	size_t sz;
 };
@@ -42,9 +44,10 @@ struct ebpf_ringbuf_opts {
  * Create a consumer for the BPF_MAP_TYPE_RINGBUF `map`, calling `fn(ctx, ...)`
  * for each record. More ring buffers, each with its own callback, can be added
  * with ebpf_ringbuf_add() and are then all served by one poll. The consumer
- * keeps its own fd of the map. Free it with ebpf_ringbuf_free().
- * Errors: -EINVAL (NULL argument, map not a ring buffer), -ENOMEM, or the errno
- * of mmap/epoll.
+ * keeps its own fd of the map. The caller owns *out; free it with
+ * ebpf_ringbuf_free(). Errors (*out NULL): -EINVAL (NULL argument, map not a
+ * ring buffer or of a size that is not a power of two of at least a page),
+ * -ENOMEM, or the errno of the map-info query/dup/mmap/epoll.
  */
 EBPF_API int ebpf_ringbuf_new(const struct ebpf_map *map, ebpf_ringbuf_fn fn, void *ctx,
 			      const struct ebpf_ringbuf_opts *opts, struct ebpf_ringbuf **out);
@@ -55,7 +58,7 @@ EBPF_API int ebpf_ringbuf_new(const struct ebpf_map *map, ebpf_ringbuf_fn fn, vo
  */
 EBPF_API int ebpf_ringbuf_new_fd(int map_fd, const char *name, ebpf_ringbuf_fn fn, void *ctx,
 				 const struct ebpf_ringbuf_opts *opts, struct ebpf_ringbuf **out);
-/* Add another ring buffer map to `rb`. Errors as for ebpf_ringbuf_new(). */
+/* Add another ring buffer map to `rb`. Errors as for ebpf_ringbuf_new(); rb is then unchanged. */
 EBPF_API int ebpf_ringbuf_add(struct ebpf_ringbuf *rb, const struct ebpf_map *map,
 			      ebpf_ringbuf_fn fn, void *ctx);
 /* Add a ring buffer map given by fd (duplicated); `name` (may be NULL) is for messages. */
@@ -65,21 +68,24 @@ EBPF_API int ebpf_ringbuf_add_fd(struct ebpf_ringbuf *rb, int map_fd, const char
  * Wait up to `timeout_ms` (-1: forever, 0: do not wait) for data in any of the
  * ring buffers, then consume the ready ones. Returns the number of records
  * consumed (0 on timeout; capped at INT_MAX) or a negative errno (-EINTR if a
- * signal interrupted the wait; a callback's stop value, see ebpf_ringbuf_fn).
+ * signal interrupted the wait; a callback's stop value, see ebpf_ringbuf_fn;
+ * -EBADMSG for a record header that does not fit the ring; -EINVAL for NULL rb
+ * or no rings). Records consumed before an error are not counted anywhere.
  */
 EBPF_API int ebpf_ringbuf_poll(struct ebpf_ringbuf *rb, int timeout_ms);
 /* Consume every available record of every ring without waiting. Returns as poll. */
 EBPF_API int ebpf_ringbuf_consume(struct ebpf_ringbuf *rb);
-/* Consume the `idx`th ring (in order of addition, from 0) only. Returns as poll. */
+/* Consume the `idx`th ring (in order of addition, from 0) only. Returns as poll; -EINVAL for a bad idx. */
 EBPF_API int ebpf_ringbuf_consume_ring(struct ebpf_ringbuf *rb, size_t idx);
 /*
  * An epoll fd that becomes readable when any ring has data, for integration into
- * the caller's own event loop; then call ebpf_ringbuf_consume(). Owned by `rb`.
+ * the caller's own event loop; then call ebpf_ringbuf_consume(). Owned by `rb`
+ * (do not close it); -EINVAL for NULL.
  */
 EBPF_API int ebpf_ringbuf_epoll_fd(const struct ebpf_ringbuf *rb);
-/* Number of rings in `rb`. */
+/* Number of rings in `rb`; 0 for NULL. */
 EBPF_API size_t ebpf_ringbuf_ring_count(const struct ebpf_ringbuf *rb);
-/* Unmap everything and close the fds. NULL is accepted. */
+/* Unmap everything and close the fds (the maps themselves live on). NULL is accepted. */
 EBPF_API void ebpf_ringbuf_free(struct ebpf_ringbuf *rb);
 
 /* ============================================================ perf buffer */
@@ -94,13 +100,13 @@ EBPF_API void ebpf_ringbuf_free(struct ebpf_ringbuf *rb);
  * value stops consumption as for ebpf_ringbuf_fn.
  */
 typedef int (*ebpf_perfbuf_sample_fn)(void *ctx, int cpu, const void *data, uint32_t size);
-/* The kernel dropped `lost` samples on `cpu` because that CPU's buffer was full. */
+/* The kernel dropped `lost` samples on `cpu` because that CPU's buffer was full. Optional. */
 typedef void (*ebpf_perfbuf_lost_fn)(void *ctx, int cpu, uint64_t lost);
 
 struct ebpf_perfbuf_opts {
 	size_t sz;
 	/*
-	 * Wake the reader after this many samples (default 1: every sample). Larger
+	 * Wake the reader after this many samples (default, or 0: 1, every sample). Larger
 	 * values trade latency for fewer wakeups; samples still pending are read by
 	 * the next poll/consume.
 	 */
@@ -113,9 +119,11 @@ struct ebpf_perfbuf_opts {
  * max_entries, maps a ring of `pages_per_cpu` pages (a power of two) for each,
  * and stores the event fds in the map at index = CPU, replacing what was there.
  * `sample_fn` is required, `lost_fn` may be NULL (lost samples are still counted,
- * see ebpf_perfbuf_lost()). Errors: -EINVAL (bad argument, map type, page count),
- * -ENOMEM, or the errno of perf_event_open/mmap/map update, with a message
- * naming the map and CPU.
+ * see ebpf_perfbuf_lost()). The reader keeps its own fd of the map; the caller
+ * owns *out and frees it with ebpf_perfbuf_free(). Errors (*out NULL): -EINVAL
+ * (NULL argument, bad map fd or type, page count not a power of two, max_entries
+ * covering no online CPU), -ENOMEM, or the errno of perf_event_open/mmap/map
+ * update, with a message naming the map and CPU.
  */
 EBPF_API int ebpf_perfbuf_new(const struct ebpf_map *map, size_t pages_per_cpu,
 			      ebpf_perfbuf_sample_fn sample_fn, ebpf_perfbuf_lost_fn lost_fn,
@@ -129,18 +137,19 @@ EBPF_API int ebpf_perfbuf_new_fd(int map_fd, const char *name, size_t pages_per_
 /*
  * Wait up to `timeout_ms` (-1: forever, 0: do not wait) for samples on any CPU,
  * then read the ready CPUs' rings. Returns the number of samples read (lost
- * records are not counted) or a negative errno, as ebpf_ringbuf_poll().
+ * records are not counted) or a negative errno, as ebpf_ringbuf_poll() (-EBADMSG:
+ * a malformed record in a CPU's ring).
  */
 EBPF_API int ebpf_perfbuf_poll(struct ebpf_perfbuf *pb, int timeout_ms);
 /* Read every CPU's ring without waiting. Returns as poll. */
 EBPF_API int ebpf_perfbuf_consume(struct ebpf_perfbuf *pb);
-/* Total samples the kernel reported lost since the reader was created. */
+/* Total samples the kernel reported lost since the reader was created; 0 for NULL. */
 EBPF_API uint64_t ebpf_perfbuf_lost(const struct ebpf_perfbuf *pb);
-/* Number of CPUs with a ring. */
+/* Number of CPUs with a ring; 0 for NULL. */
 EBPF_API size_t ebpf_perfbuf_cpu_count(const struct ebpf_perfbuf *pb);
-/* The epoll fd covering every CPU's event (owned by `pb`). */
+/* The epoll fd covering every CPU's event (owned by `pb`, do not close it); -EINVAL for NULL. */
 EBPF_API int ebpf_perfbuf_epoll_fd(const struct ebpf_perfbuf *pb);
-/* Disable and close the events, unmap the rings. NULL is accepted. */
+/* Disable the events, remove them from the map, close them and unmap the rings. NULL is accepted. */
 EBPF_API void ebpf_perfbuf_free(struct ebpf_perfbuf *pb);
 
 /* ============================================================ packets: skb_output */
@@ -172,14 +181,14 @@ struct ebpf_skb_sample {
 	uint64_t boot_ns;	/* bpf_ktime_get_boot_ns() at capture; 0: stamp when read */
 };
 
-/* A packet decoded from a sample. Pointers point into the sample. */
+/* A packet decoded from a sample. Pointers point into the sample (valid as long as it is). */
 struct ebpf_skb_packet {
 	const void *meta;	/* the program's own metadata after the header (NULL if none) */
-	uint32_t meta_len;
+	uint32_t meta_len;	/* its length: hdr_len - sizeof(struct ebpf_skb_sample) */
 	const void *data;	/* the packet bytes */
-	uint32_t cap_len;
-	uint32_t pkt_len;
-	uint32_t ifindex;
+	uint32_t cap_len;	/* bytes at data */
+	uint32_t pkt_len;	/* the packet's full length (>= cap_len) */
+	uint32_t ifindex;	/* as the program set it */
 	uint64_t realtime_ns;	/* capture time, nanoseconds since the Unix epoch */
 };
 
@@ -198,33 +207,36 @@ EBPF_API int ebpf_skb_sample_parse(const void *sample, size_t size, struct ebpf_
 
 struct ebpf_pcap_opts {
 	size_t sz;
-	uint32_t snaplen;	/* longest packet stored (default 262144); longer ones are cut */
-	uint32_t linktype;	/* default EBPF_PCAP_LINKTYPE_ETHERNET */
+	uint32_t snaplen;	/* longest packet stored (0: default 262144); longer ones are cut */
+	uint32_t linktype;	/* 0: default EBPF_PCAP_LINKTYPE_ETHERNET */
 };
 
 /*
  * Create (or truncate) `path` and write a classic pcap header (microsecond
- * timestamps, host byte order, version 2.4). Errors: -EINVAL, -ENOMEM, or the
- * errno of open/write.
+ * timestamps, host byte order, version 2.4). The caller owns *out; finish with
+ * ebpf_pcap_close(). Not thread-safe. Errors (*out NULL): -EINVAL (NULL path or
+ * out), -ENOMEM, or the errno of open/write.
  */
 EBPF_API int ebpf_pcap_open(const char *path, const struct ebpf_pcap_opts *opts,
 			    struct ebpf_pcap **out);
 /*
  * Append one packet: `cap_len` bytes of `data` (cut to the snaplen), captured at
  * `realtime_ns` (nanoseconds since the epoch), `pkt_len` bytes long on the wire.
- * Records are buffered; ebpf_pcap_flush()/close write them out.
+ * A pkt_len below the stored length is raised to it. Records are buffered;
+ * ebpf_pcap_flush()/close write them out. Errors: -EINVAL (NULL pcap, or NULL
+ * data with cap_len > 0), the errno of the write.
  */
 EBPF_API int ebpf_pcap_write(struct ebpf_pcap *pcap, uint64_t realtime_ns, const void *data,
 			     uint32_t cap_len, uint32_t pkt_len);
-/* Decode an ebpf_skb_sample (ebpf_skb_sample_parse) and append its packet. */
+/* Decode an ebpf_skb_sample (ebpf_skb_sample_parse) and append its packet. Errors of both. */
 EBPF_API int ebpf_pcap_write_skb_sample(struct ebpf_pcap *pcap, const void *sample, size_t size);
-/* Packets written so far. */
+/* Packets written so far; 0 for NULL. */
 EBPF_API uint64_t ebpf_pcap_count(const struct ebpf_pcap *pcap);
-/* Write buffered records to the file. */
+/* Write buffered records to the file. -EINVAL for NULL, else 0 or the write errno. */
 EBPF_API int ebpf_pcap_flush(struct ebpf_pcap *pcap);
 /*
- * Flush and close. Returns 0 or the errno of a failed final write or close.
- * NULL is accepted (returns 0).
+ * Flush, close and free the writer (freed even when this fails). Returns 0 or
+ * the errno of a failed final write or close. NULL is accepted (returns 0).
  */
 EBPF_API int ebpf_pcap_close(struct ebpf_pcap *pcap);
 
