@@ -66,6 +66,7 @@ enum {
 	EBPF_PSEUDO_KFUNC_CALL = 2,	/* call: imm = kernel BTF id, off = fd_array index */
 };
 
+/* Program types (BPF_PROG_TYPE_*); a spec's type is set from its section name. */
 enum ebpf_prog_type {
 	EBPF_PROG_TYPE_UNSPEC = 0,
 	EBPF_PROG_TYPE_SOCKET_FILTER = 1,
@@ -103,6 +104,7 @@ enum ebpf_prog_type {
 	EBPF_PROG_TYPE_MAX,
 };
 
+/* Map types (BPF_MAP_TYPE_*). */
 enum ebpf_map_type {
 	EBPF_MAP_TYPE_UNSPEC = 0,
 	EBPF_MAP_TYPE_HASH = 1,
@@ -141,6 +143,7 @@ enum ebpf_map_type {
 	EBPF_MAP_TYPE_MAX,
 };
 
+/* Attach types (enum bpf_attach_type): a program's expected attach type, and link targets. */
 enum ebpf_attach_type {
 	EBPF_CGROUP_INET_INGRESS = 0,
 	EBPF_CGROUP_INET_EGRESS = 1,
@@ -205,6 +208,7 @@ enum ebpf_attach_type {
 	EBPF_ATTACH_TYPE_NONE = -1,
 };
 
+/* Kernel link types (BPF_LINK_TYPE_*), as reported by ebpf_link_info(). */
 enum ebpf_link_type {
 	EBPF_LINK_TYPE_UNSPEC = 0,
 	EBPF_LINK_TYPE_RAW_TRACEPOINT = 1,
@@ -258,18 +262,18 @@ enum {
 	EBPF_F_XDP_DEV_BOUND_ONLY = 1U << 6,
 };
 
-/* Map element update flags. */
+/* Map element update flags (ebpf_map_update's `flags`). */
 enum {
-	EBPF_ANY = 0,
-	EBPF_NOEXIST = 1,
-	EBPF_EXIST = 2,
-	EBPF_F_LOCK = 4,
+	EBPF_ANY = 0,		/* create or replace */
+	EBPF_NOEXIST = 1,	/* create only: -EEXIST if the key is there */
+	EBPF_EXIST = 2,		/* replace only: -ENOENT if the key is missing */
+	EBPF_F_LOCK = 4,	/* take the value's bpf_spin_lock while copying */
 };
 
 /* Pinning modes of BTF-defined maps (`__uint(pinning, LIBBPF_PIN_BY_NAME)`). */
 enum ebpf_pin_type {
-	EBPF_PIN_NONE = 0,
-	EBPF_PIN_BY_NAME = 1,
+	EBPF_PIN_NONE = 0,	/* not pinned (default) */
+	EBPF_PIN_BY_NAME = 1,	/* pinned as <pin_root>/<map name>; an existing compatible pin is reused */
 };
 
 #ifdef __cplusplus
