@@ -5,7 +5,7 @@
  *   spec.h        parse an object into a spec (no syscalls)
  *   collection.h  load a spec: maps, programs, BPF_PROG_TEST_RUN
  *   link.h        attach programs (uprobe, tracepoint, xdp, ...) with cookies
- *   ringbuf.h     ring buffer and perf buffer readers
+ *   ringbuf.h     ring buffer and perf buffer readers, skb samples to pcap
  *   btf.h         kernel and object BTF
  *   uapi.h        kernel constants (EBPF_ prefixed, independent of linux/bpf.h)
  *   common.h      errors (ebpf_errmsg), logging, options structs
