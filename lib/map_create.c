@@ -65,6 +65,21 @@ static void fill_attr(struct eb_attr_map_create *a, const struct ebpf_map_spec *
 	}
 }
 
+/* What to do about the common refusals of BPF_MAP_CREATE ("" if nothing useful to add). */
+static const char *create_hint(enum ebpf_map_type t, const struct eb_attr_map_create *a, int err)
+{
+	bool storage = needs_btf(t) || t == EBPF_MAP_TYPE_CGROUP_STORAGE ||
+		       t == EBPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+	if (err == -EINVAL && !a->max_entries && !storage)
+		return "; give the map a max_entries above 0";
+	if (err == -EPERM)
+		return "; creating maps needs CAP_BPF (kernels before 5.11 also charge "
+		       "RLIMIT_MEMLOCK: raise it)";
+	if (err == -EINVAL && eb_probe_map_type(t) == EB_NO)
+		return "; this kernel does not know this map type";
+	return "";
+}
+
 static int create_one(const struct ebpf_map_spec *ms, const char *name, int btf_fd, int inner_fd,
 		      uint32_t *flags_out, uint32_t *max_out)
 {
@@ -82,9 +97,9 @@ static int create_one(const struct ebpf_map_spec *ms, const char *name, int btf_
 		fd = eb_sys_map_create(&a);
 	}
 	if (fd < 0)
-		return eb_err(fd, "map '%s': create (%s, key %u, value %u, max_entries %u, flags 0x%x): %s",
+		return eb_err(fd, "map '%s': create (%s, key %u, value %u, max_entries %u, flags 0x%x): %s%s",
 			      name, eb_map_type_name(ms->type), a.key_size, a.value_size, a.max_entries,
-			      a.map_flags, strerror(-fd));
+			      a.map_flags, strerror(-fd), create_hint(ms->type, &a, fd));
 	*flags_out = a.map_flags;
 	*max_out = a.max_entries;
 	return fd;

@@ -48,7 +48,8 @@ START_TEST(failed_loads_leave_no_new_pin)
 	/* A later map the kernel refuses: the pin of the earlier one goes too. */
 	ck_assert_int_eq(load_some(spec, dir, broken, &c), -EINVAL);
 	ck_assert_ptr_null(c);
-	ck_assert_errmsg_has("rev_broken");
+	ck_assert_errmsg_has("map 'rev_broken': create (hash, key 4, value 8, max_entries 0, flags 0x0): "
+			     "Invalid argument; give the map a max_entries above 0");
 	ck_assert_msg(access(pin, F_OK) != 0, "%s left behind by a failed map create", pin);
 
 	/* A pin that existed before the failed load is someone else's: it stays. */
