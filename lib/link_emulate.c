@@ -28,8 +28,8 @@ static int rewrite_cb(struct eb_prog_image *img, void *ctx)
 
 /*
  * Any FUNC of static linkage in the program's BTF, or 0. Read back from the
- * kernel (the BTF the copy will be loaded with, ids exactly as loaded), since the
- * user's spec may be gone by attach time.
+ * kernel: the BTF the copy will be loaded with is the sanitized one, ids and
+ * kinds exactly as loaded, which the spec's own BTF need not match.
  */
 static uint32_t find_static_func(const struct ebpf_prog *prog)
 {
@@ -43,7 +43,8 @@ static uint32_t find_static_func(const struct ebpf_prog *prog)
 	memset(&info, 0, sizeof(info));
 	if (eb_sys_obj_info(prog->coll->btf_fd, &info, &len) || !info.btf_size)
 		return 0;
-	data = eb_malloc(info.btf_size);
+	/* zeroed: valgrind does not know BPF_OBJ_GET_INFO_BY_FD fills it */
+	data = eb_calloc(1, info.btf_size);
 	if (!data)
 		return 0;
 	len = sizeof(info);
