@@ -172,7 +172,7 @@ static int ring_add(struct ebpf_ringbuf *rb, int map_fd, const char *name, ebpf_
 	struct eb_map_info info;
 	uint32_t info_len = sizeof(info);
 	struct eb_ring r = { .fd = -1 };
-	struct epoll_event ev;
+	struct epoll_event ev, *events;
 	size_t size;
 	int err;
 
@@ -210,11 +210,16 @@ static int ring_add(struct ebpf_ringbuf *rb, int map_fd, const char *name, ebpf_
 	err = ring_map(&r, size, rb->page_size);
 	if (err)
 		goto fail;
-	if (eb_grow((void **)&rb->rings, &rb->cap, rb->nr + 1, sizeof(*rb->rings)) ||
-	    !(rb->events = eb_reallocarray(rb->events, rb->nr + 1, sizeof(*rb->events)))) {
+	if (eb_grow((void **)&rb->rings, &rb->cap, rb->nr + 1, sizeof(*rb->rings)))
+		events = NULL;
+	else
+		events = eb_reallocarray(rb->events, rb->nr + 1, sizeof(*rb->events));
+	if (!events) {
+		/* rb->events is untouched on failure: it stays owned by rb (freed with it). */
 		err = eb_err(-ENOMEM, "ring buffer '%s': out of memory", name);
 		goto fail;
 	}
+	rb->events = events;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
 	ev.data.u32 = (uint32_t)rb->nr;
