@@ -71,9 +71,10 @@ int eb_elf_read_license(struct eb_elf *e, struct ebpf_spec *spec)
 	if (e->version_sec) {
 		const struct eb_elf_sec *s = &e->secs[e->version_sec];
 
-		if (s->size != sizeof(uint32_t))
+		/* s->data is NULL when the section has no bytes in the file. */
+		if (s->size != sizeof(uint32_t) || !s->data)
 			return eb_err(-EINVAL, "%s: section 'version' has %llu bytes, expected 4", e->obj,
-				      (unsigned long long)s->size);
+				      (unsigned long long)(s->data ? s->size : 0));
 		spec->kern_version = eb_elf_u32(e, s->data);
 	}
 	return 0;
