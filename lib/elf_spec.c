@@ -46,7 +46,8 @@ static int classify_sections(struct eb_elf *e)
 		if (special) {
 			if (*special)
 				return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
-			if (s->type == SHT_NOBITS && s->kind != EB_ELF_SEC_MAPS)
+			/* NOBITS, or a typeless (SHT_NULL) header whose bytes were never read. */
+			if ((s->type == SHT_NOBITS || (!s->data && s->size)) && s->kind != EB_ELF_SEC_MAPS)
 				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
 			*special = i;
 		}
