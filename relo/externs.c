@@ -44,8 +44,10 @@ static int miss(const struct eb_extern *ext, struct eb_extern_res *r, int err)
 /*
  * Find `name` of `kind` in the target kernel's BTF: env->kbtf first, then (if
  * allowed and the name is absent) module BTF. *btf gets a new reference.
+ * `pre` is the answer of env->kbtf already found by the batched pass
+ * (resolve_kbtf_batch: an id or -ENOENT).
  */
-static int find_kernel(const struct eb_relo_env *env, const char *name, unsigned kind,
+static int find_kernel(const struct eb_relo_env *env, const char *name, unsigned kind, int32_t pre,
 		       struct ebpf_btf **btf, uint32_t *id, const char **module)
 {
 	int32_t found;
@@ -53,7 +55,7 @@ static int find_kernel(const struct eb_relo_env *env, const char *name, unsigned
 	*btf = NULL;
 	*module = NULL;
 	if (env->kbtf) {
-		found = eb_btf_find(env->kbtf, name, kind);
+		found = pre;
 		if (found > 0) {
 			*btf = eb_btf_get(env->kbtf);
 			*id = (uint32_t)found;
@@ -84,7 +86,7 @@ static const char *type_str(const struct ebpf_btf *btf, uint32_t id, char *buf, 
  * prototype / type compatible with the local declaration.
  */
 static int resolve_btf_sym(const struct ebpf_spec *spec, const struct eb_extern *ext,
-			   const struct eb_relo_env *env, struct eb_extern_res *r)
+			   const struct eb_relo_env *env, int32_t pre, struct eb_extern_res *r)
 {
 	bool is_func = ext->kind == EBPF_EXTERN_KFUNC;
 	unsigned kind = is_func ? BTF_KIND_FUNC : BTF_KIND_VAR;
@@ -96,7 +98,7 @@ static int resolve_btf_sym(const struct ebpf_spec *spec, const struct eb_extern 
 
 	if (!env->kbtf && !env->allow_module_btf)
 		return miss(ext, r, eb_err(-ENOENT, "no kernel BTF to resolve it against"));
-	err = find_kernel(env, ext->name, kind, &btf, &id, &module);
+	err = find_kernel(env, ext->name, kind, pre, &btf, &id, &module);
 	if (err == -ENOMEM)
 		return err;
 	if (err) {
@@ -161,7 +163,7 @@ static int check_var_address(const struct eb_extern *ext, const struct eb_relo_e
 }
 
 static int resolve_one(const struct ebpf_spec *spec, const struct eb_extern *ext,
-		       const struct eb_relo_env *env, struct eb_extern_res *r)
+		       const struct eb_relo_env *env, int32_t pre, struct eb_extern_res *r)
 {
 	int err;
 
@@ -180,12 +182,12 @@ static int resolve_one(const struct ebpf_spec *spec, const struct eb_extern *ext
 			return miss(ext, r, err);
 		break;
 	case EBPF_EXTERN_KFUNC:
-		err = resolve_btf_sym(spec, ext, env, r);
+		err = resolve_btf_sym(spec, ext, env, pre, r);
 		if (err || r->err)
 			return err;
 		break;
 	case EBPF_EXTERN_KSYM_VAR:
-		err = resolve_btf_sym(spec, ext, env, r);
+		err = resolve_btf_sym(spec, ext, env, pre, r);
 		if (err || r->err)
 			return err;
 		err = check_var_address(ext, env, r);
@@ -199,23 +201,71 @@ static int resolve_one(const struct ebpf_spec *spec, const struct eb_extern *ext
 	return 0;
 }
 
+/*
+ * The kernel-BTF ids of every kfunc and typed ksym of the spec, found in
+ * env->kbtf in one batched pass (one scan of vmlinux instead of one per
+ * extern); pre[i] = id or -ENOENT (also for externs that are not looked up
+ * there). Module BTF is only consulted later, for names vmlinux lacks.
+ */
+static int resolve_kbtf_batch(const struct ebpf_spec *spec, const struct eb_relo_env *env, int32_t *pre)
+{
+	uint32_t cnt = spec->extern_cnt;
+	const char **names;
+	unsigned *kinds;
+	int err = 0;
+
+	for (uint32_t i = 0; i < cnt; i++)
+		pre[i] = -ENOENT;
+	if (!env->kbtf || !cnt)
+		return 0;
+	names = eb_calloc(cnt, sizeof(*names));
+	kinds = eb_calloc(cnt, sizeof(*kinds));
+	if (!names || !kinds) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t i = 0; i < cnt; i++) {
+		const struct eb_extern *ext = &spec->externs[i];
+
+		/* NULL names are skipped by the batch (left -ENOENT). */
+		if (ext->kind == EBPF_EXTERN_KFUNC || ext->kind == EBPF_EXTERN_KSYM_VAR) {
+			names[i] = ext->name;
+			kinds[i] = ext->kind == EBPF_EXTERN_KFUNC ? BTF_KIND_FUNC : BTF_KIND_VAR;
+		}
+	}
+	err = eb_btf_find_many(env->kbtf, (const char *const *)names, kinds, cnt, pre);
+	err = err < 0 ? err : 0;
+out:
+	eb_free(names);
+	eb_free(kinds);
+	return err;
+}
+
 int eb_relo_resolve_externs(const struct ebpf_spec *spec, const struct eb_relo_env *env,
 			    struct eb_extern_res **out)
 {
 	struct eb_extern_res *res;
+	int32_t *pre;
 	int err;
 
 	*out = NULL;
 	res = eb_calloc(spec->extern_cnt, sizeof(*res));
-	if (!res)
-		return -ENOMEM;
+	pre = eb_calloc(spec->extern_cnt ? spec->extern_cnt : 1, sizeof(*pre));
+	err = res && pre ? resolve_kbtf_batch(spec, env, pre) : -ENOMEM;
+	if (err) {
+		eb_free(res);
+		eb_free(pre);
+		return err;
+	}
 	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
-		err = resolve_one(spec, &spec->externs[i], env, &res[i]);
+		err = resolve_one(spec, &spec->externs[i], env, pre[i], &res[i]);
 		if (err) {
 			eb_relo_externs_free(res, i + 1);
+			eb_free(pre);
 			return err;
 		}
 	}
+	eb_free(pre);
 	*out = res;
 	return 0;
 }
