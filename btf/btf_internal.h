@@ -63,8 +63,6 @@ void eb_btf_kernel_flush(void);
  */
 int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
 			 struct ebpf_btf **out);
-/* The id -> offset table of trusted BTF (btf->offs, btf->nr), record bounds checked. */
-int eb_btf_trusted_offsets(struct ebpf_btf *btf);
 /* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
 int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
 

@@ -28,8 +28,7 @@ struct want {
 
 static uint16_t key_of(const char *s)
 {
-	/* s[1] only when s[0] is not the NUL (the index, not a branch, decides). */
-	return (uint16_t)((uint8_t)s[0] << 8 | (uint8_t)s[s[0] != 0] * (s[0] != 0));
+	return (uint16_t)((uint8_t)s[0] << 8 | (s[0] ? (uint8_t)s[1] : 0));
 }
 
 static int cmp_want(const void *a, const void *b)
@@ -66,33 +65,22 @@ static size_t lower_bound(const struct want *w, size_t n, uint16_t key)
 	return lo;
 }
 
-/*
- * One pass over `btf`'s own types (its base is scanned separately, first).
- * Kinds of consecutive types alternate unpredictably (FUNC, FUNC_PROTO, PTR...),
- * so the per-type test is computed without branches (the name's first two bytes
- * are read even for unwanted kinds; anonymous types read the table's leading
- * "") and only the rare survivor takes a branch.
- */
+/* One pass over `btf`'s own types (its base is scanned separately, first). */
 static void scan_one(const struct ebpf_btf *btf, struct scan_state *st)
 {
-	const char *strs = btf->strs;
-	uint32_t strs_len = btf->strs_len, start_str = btf->start_str;
-
 	for (uint32_t i = 0; i < btf->nr && st->left; i++) {
 		const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
 		unsigned kind = btf_kind(t);
-		uint32_t rel = t->name_off - start_str;
-		bool own = rel < strs_len;	/* split BTF: else a base string */
-		const char *tn = strs + (own ? rel : 0);
-		uint16_t key = key_of(tn);
-		uint64_t hit = (st->kinds >> kind) & ((st->bits[key >> 6] >> (key & 63)) | !own) & 1;
+		uint32_t rel = t->name_off - btf->start_str;
+		const char *tn;
+		uint16_t key;
 
-		if (__builtin_expect(!hit, 1) || !t->name_off)
+		if (!((st->kinds >> kind) & 1) || !t->name_off)
 			continue;
-		if (!own) {
-			tn = eb_btf_name(btf, t);
-			key = key_of(tn);
-		}
+		tn = rel < btf->strs_len ? btf->strs + rel : eb_btf_name(btf, t);
+		key = key_of(tn);
+		if (!((st->bits[key >> 6] >> (key & 63)) & 1))
+			continue;
 		for (size_t j = lower_bound(st->w, st->n, key); j < st->n && st->w[j].key == key; j++) {
 			struct want *w = &st->w[j];
 
