@@ -6,13 +6,14 @@
 set -eu
 BUILD=${BUILD:-build}
 top=$(pwd)
+case $BUILD in /*) build=$BUILD ;; *) build=$top/$BUILD ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "packaging: FAIL: $*" >&2; exit 1; }
 ok() { echo "packaging: ok: $*"; }
 
 dest=$tmp/dest
-make -s install DESTDIR="$dest" PREFIX=/usr LIBDIR=/usr/lib >/dev/null
+make -s install BUILD="$BUILD" DESTDIR="$dest" PREFIX=/usr LIBDIR=/usr/lib >/dev/null
 lib=$dest/usr/lib
 for f in usr/include/ebpf/ebpf.h usr/lib/libebpf.a usr/lib/libebpf.so usr/lib/pkgconfig/libebpf.pc usr/bin/ebpf; do
 	[ -e "$dest/$f" ] || fail "not installed: $f"
@@ -64,7 +65,7 @@ cc "$src" -I"$tmp/vendor/include" "$tmp/vendor/libebpf.a" -lelf -lz -pthread -o 
 	|| fail "consumer does not link against the vendored archive"
 ok "vendored archive built and linked"
 
-obj=$top/$BUILD/testdata/pkg_consumer.bpf.o
+obj=$build/testdata/pkg_consumer.bpf.o
 if [ "$(id -u)" != 0 ]; then
 	echo "packaging: SKIP running consumers: needs root (CAP_BPF)"
 else
@@ -75,13 +76,13 @@ else
 	LD_LIBRARY_PATH="$lib" ldd "$tmp/consumer-shared" | grep -q "$lib/libebpf.so.0" \
 		|| fail "shared consumer did not resolve the installed libebpf.so.0"
 	ok "consumers ran the testdata program (retval 42 = rodata multiplier 2 x 21)"
-	out=$(LD_LIBRARY_PATH="$lib" "$tmp/uprobe_cookie" "$top/$BUILD/testdata/example_uprobe.bpf.o" 2>&1) \
+	out=$(LD_LIBRARY_PATH="$lib" "$tmp/uprobe_cookie" "$build/testdata/example_uprobe.bpf.o" 2>&1) \
 		|| fail "uprobe_cookie example: $out"
 	[ "$out" = "cookie 1: 3 calls, cookie 2: 5 calls" ] || fail "uprobe_cookie example printed '$out'"
 	ok "uprobe_cookie example counted calls per cookie"
 fi
 
-make -s uninstall DESTDIR="$dest" PREFIX=/usr LIBDIR=/usr/lib >/dev/null
+make -s uninstall BUILD="$BUILD" DESTDIR="$dest" PREFIX=/usr LIBDIR=/usr/lib >/dev/null
 left=$(find "$dest" -type f -o -type l)
 [ -z "$left" ] || fail "uninstall left: $left"
 ok "uninstall removed everything it installed"
