@@ -94,7 +94,11 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image 
 	a.attach_btf_id = prog->attach_btf_id;
 	if (eb_feature(EB_FEAT_PROG_NAME) != EB_NO)
 		eb_obj_name(a.prog_name, prog->name);
-	if (coll->btf_fd >= 0 && img->func_info_cnt) {
+	/*
+	 * Without BTF FUNC support the sanitizer turned every FUNC into a TYPEDEF, so
+	 * func_info (and line_info, which needs it) would name the wrong kind.
+	 */
+	if (coll->btf_fd >= 0 && img->func_info_cnt && eb_feature(EB_FEAT_BTF_FUNC) != EB_NO) {
 		a.prog_btf_fd = (uint32_t)coll->btf_fd;
 		a.func_info = eb_ptr(img->func_info);
 		a.func_info_cnt = img->func_info_cnt;
