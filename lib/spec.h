@@ -159,6 +159,14 @@ struct ebpf_spec {
 	struct eb_btf_ext *btf_ext;	/* object .BTF.ext, or NULL */
 
 	/*
+	 * String arena: a copy of the object's section-name and symbol-name tables.
+	 * Names read from the ELF point into it and are never freed one by one:
+	 * secs[].name, funcs[].name, progs[]->name/section/attach_target and
+	 * relocs[].sym (which may also borrow an extern's name). NULL before parsing.
+	 */
+	char *strs;
+
+	/*
 	 * Holders besides the caller who opened it (collections loaded from it):
 	 * ebpf_spec_free() frees only when the last one lets go. 0 in a fresh spec.
 	 */
