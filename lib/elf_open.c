@@ -214,6 +214,7 @@ static int read_symbols(struct eb_elf *e)
 	if (strtab == 0 || strtab >= e->sec_cnt || e->secs[strtab].type != SHT_STRTAB)
 		return eb_err(-EINVAL, "%s: symbol table: bad section index %u for its string table", e->obj,
 			      strtab);
+	e->strtab = strtab;
 	if (st->size / sizeof(Elf64_Sym) > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: symbol table: too many symbols", e->obj);
 	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
@@ -263,6 +264,7 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 	err = read_sections(e, shoff, shstrndx);
 	if (err)
 		return err;
+	e->shstrtab = shstrndx;
 	return read_symbols(e);
 }
 

@@ -28,12 +28,53 @@ static void swap_insn(struct ebpf_insn *in)
 	in->imm = (int32_t)__builtin_bswap32((uint32_t)in->imm);
 }
 
-static int cmp_sym_value(const void *a, const void *b)
+/* Function symbols ordered by section, then offset; symbol-table order breaks ties. */
+static int cmp_func_sym(const void *a, const void *b)
 {
 	const struct eb_elf_sym *x = *(const struct eb_elf_sym *const *)a;
 	const struct eb_elf_sym *y = *(const struct eb_elf_sym *const *)b;
 
-	return x->value < y->value ? -1 : x->value > y->value;
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The function symbols of every executable section, gathered and sorted once:
+ * each section's functions are then one contiguous run. (Scanning the whole
+ * symbol table for each section made objects with many program sections
+ * quadratic.) spec->funcs and spec->progs get their final capacity here too.
+ */
+struct func_syms {
+	const struct eb_elf_sym **v;
+	uint32_t cnt;
+	uint32_t next;		/* first not yet consumed */
+};
+
+static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, struct func_syms *fs)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 1; i < e->sym_cnt; i++) {
+		const struct eb_elf_sym *sym = &e->syms[i];
+
+		n += sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT;
+	}
+	fs->v = eb_calloc(n ? n : 1, sizeof(*fs->v));
+	spec->funcs = eb_calloc(n ? n : 1, sizeof(*spec->funcs));
+	spec->progs = eb_calloc(n ? n : 1, sizeof(*spec->progs));
+	if (!fs->v || !spec->funcs || !spec->progs)
+		return -ENOMEM;
+	for (uint32_t i = 1; i < e->sym_cnt; i++) {
+		const struct eb_elf_sym *sym = &e->syms[i];
+
+		if (sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT)
+			fs->v[fs->cnt++] = sym;
+	}
+	qsort(fs->v, fs->cnt, sizeof(*fs->v), cmp_func_sym);
+	return 0;
 }
 
 static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_name, uint32_t func)
@@ -41,23 +82,18 @@ static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_na
 	const char *name = sec_name[0] == '?' ? sec_name + 1 : sec_name;
 	const char *target = "";
 	const struct eb_sec_def *def = eb_sec_def_find(name, &target);
-	struct ebpf_prog_spec *p, **progs;
+	struct ebpf_prog_spec *p;
 
-	progs = eb_reallocarray(spec->progs, (size_t)spec->prog_cnt + 1, sizeof(*progs));
-	if (!progs)
-		return -ENOMEM;
-	spec->progs = progs;
 	p = eb_calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	progs[spec->prog_cnt++] = p;
+	spec->progs[spec->prog_cnt++] = p;
 	p->spec = spec;
 	p->func = func;
-	p->name = eb_strdup(spec->funcs[func].name);
-	p->section = eb_strdup(name);
-	p->attach_target = eb_strdup(target);
-	if (!p->name || !p->section || !p->attach_target)
-		return -ENOMEM;
+	/* All three point into the spec's string arena, as sec_name does. */
+	p->name = spec->funcs[func].name;
+	p->section = (char *)name;
+	p->attach_target = (char *)target;
 	p->autoload = sec_name[0] != '?';
 	/* An unknown section still yields a program: callers may set its type. */
 	p->type = def ? def->type : EBPF_PROG_TYPE_UNSPEC;
@@ -71,7 +107,8 @@ static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_na
 	return 0;
 }
 
-static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, uint32_t text)
+static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, uint32_t text,
+		      struct func_syms *fs)
 {
 	const struct eb_elf_sec *s = &e->secs[shndx];
 	const struct eb_text_sec *ts = &spec->secs[text];
@@ -80,23 +117,18 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 	uint32_t n = 0;
 	int err = 0;
 
-	syms = eb_calloc(e->sym_cnt ? e->sym_cnt : 1, sizeof(*syms));
-	if (!syms)
-		return -ENOMEM;
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		if (e->syms[i].shndx == shndx && e->syms[i].type == STT_FUNC)
-			syms[n++] = &e->syms[i];
-	}
-	if (n == 0) {
-		err = eb_err(-EINVAL, "%s: section '%s': executable section without function symbols", e->obj,
-			     s->name);
-		goto out;
-	}
-	qsort(syms, n, sizeof(*syms), cmp_sym_value);
+	/* Sections are read in index order, so this section's run starts at fs->next. */
+	syms = fs->v + fs->next;
+	while (fs->next + n < fs->cnt && syms[n]->shndx == shndx)
+		n++;
+	fs->next += n;
+	if (n == 0)
+		return eb_err(-EINVAL, "%s: section '%s': executable section without function symbols", e->obj,
+			      s->name);
 	for (uint32_t i = 0; i < n && !err; i++) {
 		const struct eb_elf_sym *sym = syms[i];
 		uint64_t end = i + 1 < n ? syms[i + 1]->value : s->size;
-		struct eb_func *f, *funcs;
+		struct eb_func *f;
 
 		if (sym->value % sizeof(struct ebpf_insn) || sym->size % sizeof(struct ebpf_insn)) {
 			err = eb_err(-EINVAL, "%s: section '%s': function '%s' at offset %llu size %llu is not instruction-aligned",
@@ -111,15 +143,8 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 				     e->obj, s->name, sym->name);
 			break;
 		}
-		funcs = eb_reallocarray(spec->funcs, (size_t)spec->func_cnt + 1, sizeof(*funcs));
-		if (!funcs) {
-			err = -ENOMEM;
-			break;
-		}
-		spec->funcs = funcs;
-		f = &funcs[spec->func_cnt];
-		memset(f, 0, sizeof(*f));
-		f->name = eb_strdup(sym->name);
+		f = &spec->funcs[spec->func_cnt];
+		f->name = eb_elf_kept(e, spec, sym->name);
 		if (!f->name) {
 			err = -ENOMEM;
 			break;
@@ -133,8 +158,6 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 		if (!is_text && sym->bind != STB_LOCAL)
 			err = add_prog(e, spec, ts->name, spec->func_cnt - 1);
 	}
-out:
-	eb_free(syms);
 	return err;
 }
 
@@ -143,7 +166,7 @@ static const struct eb_btf_ext_sec *ext_find(const struct eb_btf_ext_sec *secs, 
 	return secs ? eb_btf_ext_find(secs, cnt, name) : NULL;
 }
 
-static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
+static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, struct func_syms *fs)
 {
 	struct eb_elf_sec *s = &e->secs[shndx];
 	struct eb_text_sec *ts;
@@ -156,7 +179,7 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 	memset(ts, 0, sizeof(*ts));
 	spec->sec_cnt++;
 	s->text = (int32_t)text;
-	ts->name = eb_strdup(s->name);
+	ts->name = eb_elf_kept(e, spec, s->name);
 	ts->insns = eb_memdup(s->data, s->size);
 	if (!ts->name || !ts->insns)
 		return -ENOMEM;
@@ -173,13 +196,14 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 		ts->line_info = ext_find(x->line_info, x->line_info_cnt, s->name);
 		ts->core_relo = ext_find(x->core_relo, x->core_relo_cnt, s->name);
 	}
-	return read_funcs(e, spec, shndx, text);
+	return read_funcs(e, spec, shndx, text, fs);
 }
 
 int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec)
 {
+	struct func_syms fs = { 0 };
 	uint32_t n = 0;
-	int err;
+	int err = 0;
 
 	for (uint32_t i = 1; i < e->sec_cnt; i++)
 		n += e->secs[i].kind == EB_ELF_SEC_TEXT;
@@ -188,12 +212,11 @@ int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec)
 	spec->secs = eb_calloc(n, sizeof(*spec->secs));
 	if (!spec->secs)
 		return -ENOMEM;
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		if (e->secs[i].kind != EB_ELF_SEC_TEXT)
-			continue;
-		err = read_text_sec(e, spec, i);
-		if (err)
-			return err;
+	err = gather_func_syms(e, spec, &fs);
+	for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
+		if (e->secs[i].kind == EB_ELF_SEC_TEXT)
+			err = read_text_sec(e, spec, i, &fs);
 	}
-	return 0;
+	eb_free(fs.v);
+	return err;
 }

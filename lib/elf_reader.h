@@ -62,6 +62,8 @@ struct eb_elf {
 	struct eb_elf_sym *syms;
 	uint32_t sym_cnt;
 	uint32_t symtab;	/* section index of .symtab */
+	uint32_t strtab;	/* section index of the symbol names (.strtab) */
+	uint32_t shstrtab;	/* section index of the section names (.shstrtab) */
 
 	/* Section indices of special sections, 0 when absent. */
 	uint32_t btf_sec, btf_ext_sec, maps_sec, legacy_maps_sec, license_sec, version_sec;
@@ -92,6 +94,16 @@ void eb_elf_close(struct eb_elf *e);
 const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s);
 /* Symbol `name` defined in section `shndx` (first match), or NULL. */
 const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name);
+
+/*
+ * The string arena (lib/elf_strs.c): one copy of the section-name and symbol-name
+ * tables in spec->strs, so the spec's names (sections, functions, programs,
+ * attach targets, relocation symbols) point into one allocation rather than being
+ * duplicated one by one. eb_elf_keep_strs() runs before the stages that keep names;
+ * eb_elf_kept() maps a name read from the ELF (secs[].name, syms[].name) to its copy.
+ */
+int eb_elf_keep_strs(struct eb_elf *e, struct ebpf_spec *spec);
+char *eb_elf_kept(const struct eb_elf *e, const struct ebpf_spec *spec, const char *name);
 
 /* Stages (see the top of this file). */
 int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec);

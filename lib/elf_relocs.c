@@ -41,29 +41,45 @@ struct reloc_ctx {
 	const struct eb_elf_sym *sym;
 };
 
+/* `sym` must live as long as the spec: a string of its arena or an extern's name. */
 static int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kind kind, uint32_t target,
 		   int64_t addend, const char *sym)
 {
-	struct eb_reloc *r;
-
+	if (!sym)
+		return -ENOMEM;
 	if (eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
 		return -ENOMEM;
-	r = &l->v[l->cnt];
-	*r = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend };
-	r->sym = eb_strdup(sym);
-	if (!r->sym)
-		return -ENOMEM;
-	l->cnt++;
+	l->v[l->cnt++] = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend,
+					    .sym = sym };
 	return 0;
 }
 
-/* The function starting at instruction `insn` of executable section `text`, or -1. */
+/* A symbol's label (see eb_elf_sym_label()) as kept in the spec's string arena. */
+static const char *kept_label(const struct reloc_ctx *c, const struct eb_elf_sym *s)
+{
+	return eb_elf_kept(c->e, c->spec, eb_elf_sym_label(c->e, s));
+}
+
+/*
+ * The function starting at instruction `insn` of executable section `text`, or -1.
+ * spec->funcs is sorted by (section, first instruction), as eb_elf_read_progs()
+ * builds it, so a binary search finds it (a linear scan per call was quadratic).
+ */
 static int32_t func_at(const struct ebpf_spec *spec, uint32_t text, int64_t insn)
 {
-	for (uint32_t i = 0; i < spec->func_cnt; i++) {
-		if (spec->funcs[i].sec == text && spec->funcs[i].off == insn)
-			return (int32_t)i;
+	uint32_t lo = 0, hi = spec->func_cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct eb_func *f = &spec->funcs[mid];
+
+		if (f->sec < text || (f->sec == text && f->off < insn))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	if (lo < spec->func_cnt && spec->funcs[lo].sec == text && spec->funcs[lo].off == insn)
+		return (int32_t)lo;
 	return -1;
 }
 
@@ -131,14 +147,14 @@ static int tag_ld_imm64(struct reloc_ctx *c, struct tag_list *l, const struct eb
 		if (err)
 			return err;
 		return add_tag(l, idx, EBPF_RELOC_FUNC_ADDR, (uint32_t)target,
-			       addend / (int64_t)sizeof(struct ebpf_insn), eb_elf_sym_label(c->e, s));
+			       addend / (int64_t)sizeof(struct ebpf_insn), kept_label(c, s));
 	case EB_ELF_SEC_MAPS:
 	case EB_ELF_SEC_LEGACY_MAPS:
 		target = eb_elf_map_at(c->e, c->spec, s->shndx, s->value);
 		if (target < 0)
 			return RELOC_ERR(c, "no map is defined at offset %llu of section '%s'",
 					 (unsigned long long)s->value, tsec->name);
-		return add_tag(l, idx, EBPF_RELOC_MAP, (uint32_t)target, 0, eb_elf_sym_label(c->e, s));
+		return add_tag(l, idx, EBPF_RELOC_MAP, (uint32_t)target, 0, kept_label(c, s));
 	case EB_ELF_SEC_DATA:
 		if (tsec->map < 0)
 			return RELOC_ERR(c, "section '%s' is empty", tsec->name);
@@ -146,7 +162,7 @@ static int tag_ld_imm64(struct reloc_ctx *c, struct tag_list *l, const struct eb
 		if (addend < 0 || addend > (int64_t)tsec->size)
 			return RELOC_ERR(c, "offset %lld is outside section '%s' (%llu bytes)", (long long)addend,
 					 tsec->name, (unsigned long long)tsec->size);
-		return add_tag(l, idx, EBPF_RELOC_DATA, (uint32_t)tsec->map, addend, eb_elf_sym_label(c->e, s));
+		return add_tag(l, idx, EBPF_RELOC_DATA, (uint32_t)tsec->map, addend, kept_label(c, s));
 	default:
 		return RELOC_ERR(c, "section '%s' is not code, a map or global data", tsec->name);
 	}
@@ -170,7 +186,7 @@ static int tag_call(struct reloc_ctx *c, struct tag_list *l, const struct ebpf_i
 	err = code_target(c, insn, &target);
 	if (err)
 		return err;
-	return add_tag(l, idx, EBPF_RELOC_CALL, (uint32_t)target, insn, eb_elf_sym_label(c->e, s));
+	return add_tag(l, idx, EBPF_RELOC_CALL, (uint32_t)target, insn, kept_label(c, s));
 }
 
 static int tag_one(struct reloc_ctx *c, struct tag_list *l, uint32_t type)
@@ -330,43 +346,46 @@ static void set_prog_ranges(struct ebpf_spec *spec)
 	}
 }
 
-static void free_tags(struct tag_list *l)
-{
-	for (size_t i = 0; i < l->cnt; i++)
-		eb_free((char *)l->v[i].sym);
-	eb_free(l->v);
-}
-
+/*
+ * One pass over the section table: each relocation section adds its tags to the
+ * list of the executable section it applies to (rescanning every section for
+ * each executable section was quadratic in objects with many programs).
+ */
 int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
 {
-	for (uint32_t t = 0; t < spec->sec_cnt; t++) {
-		struct tag_list l = { 0 };
-		int err = 0;
+	struct tag_list *lists;
+	int err = 0;
 
-		for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
-			const struct eb_elf_sec *rs = &e->secs[i];
+	if (!spec->sec_cnt)
+		return 0;
+	lists = eb_calloc(spec->sec_cnt, sizeof(*lists));
+	if (!lists)
+		return -ENOMEM;
+	for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
+		const struct eb_elf_sec *rs = &e->secs[i];
 
-			if (rs->type != SHT_REL && rs->type != SHT_RELA)
-				continue;
-			if (rs->info >= e->sec_cnt) {
-				err = eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
-					     e->obj, rs->name, rs->info, e->sec_cnt);
-				break;
-			}
-			if (rs->info != spec->secs[t].elf_idx)
-				continue;
-			if (rs->type == SHT_RELA)
-				err = eb_err(-EINVAL, "%s: section '%s': RELA relocations are not used by BPF objects",
-					     e->obj, rs->name);
-			else
-				err = read_rel_sec(e, spec, rs, &l);
+		if (rs->type != SHT_REL && rs->type != SHT_RELA)
+			continue;
+		if (rs->info >= e->sec_cnt) {
+			err = eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
+				     e->obj, rs->name, rs->info, e->sec_cnt);
+			break;
 		}
-		if (!err)
-			err = finish_sec(spec, t, &l);
-		free_tags(&l);
-		if (err)
-			return err;
+		if (e->secs[rs->info].kind != EB_ELF_SEC_TEXT || e->secs[rs->info].text < 0)
+			continue;
+		if (rs->type == SHT_RELA)
+			err = eb_err(-EINVAL, "%s: section '%s': RELA relocations are not used by BPF objects",
+				     e->obj, rs->name);
+		else
+			err = read_rel_sec(e, spec, rs, &lists[e->secs[rs->info].text]);
 	}
+	for (uint32_t t = 0; t < spec->sec_cnt && !err; t++)
+		err = finish_sec(spec, t, &lists[t]);
+	for (uint32_t t = 0; t < spec->sec_cnt; t++)
+		eb_free(lists[t].v);
+	eb_free(lists);
+	if (err)
+		return err;
 	set_prog_ranges(spec);
 	return 0;
 }

@@ -94,6 +94,9 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	if (err)
 		return err;
 	spec->foreign_endian = e->swap;
+	err = eb_elf_keep_strs(e, spec);
+	if (err)
+		return err;
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		err = stages[i](e, spec);
 		if (err)

@@ -29,13 +29,9 @@ void eb_map_spec_free(struct ebpf_map_spec *m)
 	eb_free(m);
 }
 
+/* A program's names point into the spec's string arena (lib/spec.h). */
 static void prog_spec_free(struct ebpf_prog_spec *p)
 {
-	if (!p)
-		return;
-	eb_free(p->name);
-	eb_free(p->section);
-	eb_free(p->attach_target);
 	eb_free(p);
 }
 
@@ -55,15 +51,11 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	for (uint32_t i = 0; i < spec->sec_cnt; i++) {
 		struct eb_text_sec *s = &spec->secs[i];
 
-		eb_free(s->name);
+		/* names and relocation symbols live in the string arena */
 		eb_free(s->insns);
-		for (uint32_t j = 0; j < s->reloc_cnt; j++)
-			eb_free((char *)s->relocs[j].sym);
 		eb_free(s->relocs);
 	}
 	eb_free(spec->secs);
-	for (uint32_t i = 0; i < spec->func_cnt; i++)
-		eb_free(spec->funcs[i].name);
 	eb_free(spec->funcs);
 	for (uint32_t i = 0; i < spec->prog_cnt; i++)
 		prog_spec_free(spec->progs[i]);
@@ -76,6 +68,7 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	eb_free(spec->externs);
 	eb_btf_ext_free(spec->btf_ext);
 	eb_btf_put(spec->btf);
+	eb_free(spec->strs);
 	eb_free(spec->name);
 	eb_free(spec->license);
 	eb_free(spec);
