@@ -41,70 +41,111 @@ static uint32_t rd32(const struct ext_reader *r, size_t off)
 	return r->swap ? __builtin_bswap32(v) : v;
 }
 
-static int check_str(const struct ext_reader *r, enum ext_table tab, const char *sec, uint32_t i,
-		     uint32_t off, const char *what)
+/*
+ * Record checks. Each table is decoded by its own tight loop: string offsets are
+ * checked by range against the string section's end (what eb_btf_str() would
+ * accept) and type ids against the type count, computed once per table rather
+ * than through a lookup call per field. Every field is still checked.
+ */
+static int bad_insn_off(enum ext_table tab, const char *sec, uint32_t i, uint32_t insn_off)
 {
-	if (!eb_btf_str(r->btf, off))
-		return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: %s string offset %u out of range",
-			      table_names[tab], sec, i, what, off);
-	return 0;
+	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: insn offset %u is not a multiple of 8",
+		      table_names[tab], sec, i, insn_off);
 }
 
-static int check_type(const struct ext_reader *r, enum ext_table tab, const char *sec, uint32_t i,
-		      uint32_t id)
+static int bad_str(enum ext_table tab, const char *sec, uint32_t i, uint32_t off, const char *what)
 {
-	const struct btf_type *t = eb_btf_type(r->btf, id);
-
-	if (id >= eb_btf_type_cnt(r->btf))
-		return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: type id %u out of range",
-			      table_names[tab], sec, i, id);
-	if (tab == EXT_FUNC && (!t || btf_kind(t) != BTF_KIND_FUNC))
-		return eb_err(-EINVAL, ".BTF.ext func_info: section '%s' record %u: type [%u] is not a FUNC",
-			      sec, i, id);
-	return 0;
+	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: %s string offset %u out of range",
+		      table_names[tab], sec, i, what, off);
 }
 
-/* Decode and check one record at `off` into `out`. */
-static int read_rec(const struct ext_reader *r, enum ext_table tab, const char *sec, uint32_t i,
-		    size_t off, void *out)
+static int bad_type(enum ext_table tab, const char *sec, uint32_t i, uint32_t id)
 {
-	uint32_t insn_off = rd32(r, off);
-	int err;
+	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: type id %u out of range", table_names[tab],
+		      sec, i, id);
+}
 
-	if (insn_off % 8)
-		return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: insn offset %u is not a multiple of 8",
-			      table_names[tab], sec, i, insn_off);
-	switch (tab) {
-	case EXT_FUNC: {
-		struct eb_func_info *f = out;
+static int read_func_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
+			  uint32_t rec_size, struct eb_func_info *out)
+{
+	uint32_t type_cnt = eb_btf_type_cnt(r->btf);
 
-		f->insn_off = insn_off / 8;
-		f->type_id = rd32(r, off + 4);
-		return check_type(r, tab, sec, i, f->type_id);
+	for (uint32_t i = 0; i < num; i++, off += rec_size) {
+		uint32_t insn_off = rd32(r, off), id = rd32(r, off + 4);
+		const struct btf_type *t;
+
+		if (insn_off % 8)
+			return bad_insn_off(EXT_FUNC, sec, i, insn_off);
+		if (id >= type_cnt)
+			return bad_type(EXT_FUNC, sec, i, id);
+		t = eb_btf_type(r->btf, id);
+		if (!t || btf_kind(t) != BTF_KIND_FUNC)
+			return eb_err(-EINVAL, ".BTF.ext func_info: section '%s' record %u: type [%u] is not a FUNC",
+				      sec, i, id);
+		out[i] = (struct eb_func_info){ .insn_off = insn_off / 8, .type_id = id };
 	}
-	case EXT_LINE: {
-		struct eb_line_info *l = out;
+	return 0;
+}
+
+static int read_line_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
+			  uint32_t rec_size, struct eb_line_info *out)
+{
+	uint32_t str_end = eb_btf_str_end(r->btf);
+
+	for (uint32_t i = 0; i < num; i++, off += rec_size) {
+		struct eb_line_info *l = &out[i];
+		uint32_t insn_off = rd32(r, off);
 
 		l->insn_off = insn_off / 8;
 		l->file_name_off = rd32(r, off + 4);
 		l->line_off = rd32(r, off + 8);
 		l->line_col = rd32(r, off + 12);
-		err = check_str(r, tab, sec, i, l->file_name_off, "file name");
-		return err ? err : check_str(r, tab, sec, i, l->line_off, "line");
+		if (insn_off % 8)
+			return bad_insn_off(EXT_LINE, sec, i, insn_off);
+		if (l->file_name_off >= str_end)
+			return bad_str(EXT_LINE, sec, i, l->file_name_off, "file name");
+		if (l->line_off >= str_end)
+			return bad_str(EXT_LINE, sec, i, l->line_off, "line");
 	}
-	case EXT_CORE: {
-		struct eb_core_relo *c = out;
+	return 0;
+}
+
+static int read_core_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
+			  uint32_t rec_size, struct eb_core_relo *out)
+{
+	uint32_t str_end = eb_btf_str_end(r->btf), type_cnt = eb_btf_type_cnt(r->btf);
+
+	for (uint32_t i = 0; i < num; i++, off += rec_size) {
+		struct eb_core_relo *c = &out[i];
+		uint32_t insn_off = rd32(r, off);
 
 		c->insn_off = insn_off / 8;
 		c->type_id = rd32(r, off + 4);
 		c->access_str_off = rd32(r, off + 8);
 		c->kind = rd32(r, off + 12);
+		if (insn_off % 8)
+			return bad_insn_off(EXT_CORE, sec, i, insn_off);
 		if (c->kind > EB_CORE_TYPE_MATCHES)
 			return eb_err(-EINVAL, ".BTF.ext core_relo: section '%s' record %u: unknown relocation kind %u",
 				      sec, i, c->kind);
-		err = check_type(r, tab, sec, i, c->type_id);
-		return err ? err : check_str(r, tab, sec, i, c->access_str_off, "access");
+		if (c->type_id >= type_cnt)
+			return bad_type(EXT_CORE, sec, i, c->type_id);
+		if (c->access_str_off >= str_end)
+			return bad_str(EXT_CORE, sec, i, c->access_str_off, "access");
 	}
+	return 0;
+}
+
+static int read_recs(const struct ext_reader *r, enum ext_table tab, const char *sec, size_t off,
+		     uint32_t num, uint32_t rec_size, void *out)
+{
+	switch (tab) {
+	case EXT_FUNC:
+		return read_func_recs(r, sec, off, num, rec_size, out);
+	case EXT_LINE:
+		return read_line_recs(r, sec, off, num, rec_size, out);
+	case EXT_CORE:
+		return read_core_recs(r, sec, off, num, rec_size, out);
 	}
 	return 0;
 }
@@ -170,9 +211,7 @@ static int read_table(const struct ext_reader *r, enum ext_table tab, size_t sta
 			err = -ENOMEM;
 			break;
 		}
-		for (uint32_t i = 0; i < num && !err; i++)
-			err = read_rec(r, tab, name, i, off + (size_t)i * rec_size,
-				       (uint8_t *)s->recs + (size_t)i * rec_min[tab]);
+		err = read_recs(r, tab, name, off, num, rec_size, s->recs);
 		if (err)
 			break;
 		off += (size_t)num * rec_size;
