@@ -73,15 +73,35 @@ static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, stru
 		if (sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT)
 			fs->v[fs->cnt++] = sym;
 	}
-	qsort(fs->v, fs->cnt, sizeof(*fs->v), cmp_func_sym);
+	/* Compilers usually emit them in this order already: sort only when not. */
+	for (uint32_t i = 1; i < fs->cnt; i++) {
+		if (cmp_func_sym(&fs->v[i - 1], &fs->v[i]) > 0) {
+			qsort(fs->v, fs->cnt, sizeof(*fs->v), cmp_func_sym);
+			break;
+		}
+	}
 	return 0;
 }
 
-static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_name, uint32_t func)
+/* What a program section's name says, looked up once for all its programs. */
+struct sec_rule {
+	const char *name;		/* without the '?' prefix */
+	const char *target;
+	const struct eb_sec_def *def;
+	bool autoload;
+};
+
+static void sec_rule_find(const char *sec_name, struct sec_rule *r)
 {
-	const char *name = sec_name[0] == '?' ? sec_name + 1 : sec_name;
-	const char *target = "";
-	const struct eb_sec_def *def = eb_sec_def_find(name, &target);
+	r->name = sec_name[0] == '?' ? sec_name + 1 : sec_name;
+	r->target = "";
+	r->def = eb_sec_def_find(r->name, &r->target);
+	r->autoload = sec_name[0] != '?';
+}
+
+static int add_prog(struct ebpf_spec *spec, const struct sec_rule *rule, uint32_t func)
+{
+	const struct eb_sec_def *def = rule->def;
 	struct ebpf_prog_spec *p;
 
 	p = eb_calloc(1, sizeof(*p));
@@ -92,9 +112,9 @@ static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_na
 	p->func = func;
 	/* All three point into the spec's string arena, as sec_name does. */
 	p->name = spec->funcs[func].name;
-	p->section = (char *)name;
-	p->attach_target = (char *)target;
-	p->autoload = sec_name[0] != '?';
+	p->section = (char *)rule->name;
+	p->attach_target = (char *)rule->target;
+	p->autoload = rule->autoload;
 	/* An unknown section still yields a program: callers may set its type. */
 	p->type = def ? def->type : EBPF_PROG_TYPE_UNSPEC;
 	p->attach_type = def ? def->attach_type : EBPF_ATTACH_TYPE_NONE;
@@ -103,7 +123,6 @@ static int add_prog(struct eb_elf *e, struct ebpf_spec *spec, const char *sec_na
 	if (def && (def->flags & EB_SEC_XDP_FRAGS))
 		p->flags |= EBPF_F_XDP_HAS_FRAGS;
 	spec->funcs[func].prog = (int32_t)(spec->prog_cnt - 1);
-	(void)e;
 	return 0;
 }
 
@@ -114,6 +133,7 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 	const struct eb_text_sec *ts = &spec->secs[text];
 	const struct eb_elf_sym **syms;
 	bool is_text = strcmp(s->name, ".text") == 0;
+	struct sec_rule rule;
 	uint32_t n = 0;
 	int err = 0;
 
@@ -125,6 +145,7 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 	if (n == 0)
 		return eb_err(-EINVAL, "%s: section '%s': executable section without function symbols", e->obj,
 			      s->name);
+	sec_rule_find(ts->name, &rule);
 	for (uint32_t i = 0; i < n && !err; i++) {
 		const struct eb_elf_sym *sym = syms[i];
 		uint64_t end = i + 1 < n ? syms[i + 1]->value : s->size;
@@ -156,7 +177,7 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 		f->global = sym->bind != STB_LOCAL;
 		f->prog = -1;
 		if (!is_text && sym->bind != STB_LOCAL)
-			err = add_prog(e, spec, ts->name, spec->func_cnt - 1);
+			err = add_prog(spec, &rule, spec->func_cnt - 1);
 	}
 	return err;
 }

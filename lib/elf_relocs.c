@@ -282,14 +282,24 @@ static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_lis
 	return 0;
 }
 
+/* Sort tags by instruction; compilers emit them in order, which a linear check sees. */
+static void sort_tags(struct tag_list *l)
+{
+	for (size_t i = 1; i < l->cnt; i++) {
+		if (l->v[i].insn < l->v[i - 1].insn) {
+			qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+			return;
+		}
+	}
+}
+
 static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 {
 	struct eb_text_sec *ts = &spec->secs[text];
 	size_t ext_cnt;
 	int err;
 
-	if (l->cnt > 1)
-		qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+	sort_tags(l);
 	for (size_t i = 1; i < l->cnt; i++) {
 		if (l->v[i].insn == l->v[i - 1].insn)
 			return eb_err(-EINVAL, "%s: section '%s': two relocations on insn %u ('%s' and '%s')", spec->name,
@@ -299,8 +309,8 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	err = tag_local_calls(spec, text, l, ext_cnt);
 	if (err)
 		return err;
-	if (l->cnt > ext_cnt && l->cnt > 1)
-		qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+	if (l->cnt > ext_cnt)
+		sort_tags(l);
 	if (l->cnt > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: section '%s': too many relocations", spec->name, ts->name);
 	ts->relocs = l->v;

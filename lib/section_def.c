@@ -150,8 +150,12 @@ static const struct eb_sec_def sec_defs[] = {
 
 static bool sec_def_matches(const struct eb_sec_def *d, const char *name, const char **target)
 {
-	size_t len = strlen(d->prefix);
+	size_t len;
 
+	/* Most entries differ in the first character: skip them without strlen/strncmp. */
+	if (name[0] != d->prefix[0])
+		return false;
+	len = strlen(d->prefix);
 	if (strncmp(name, d->prefix, len) != 0)
 		return false;
 	if (d->flags & EB_SEC_EXACT) {
