@@ -216,7 +216,7 @@ static bool has_core_relos(const struct ebpf_spec *spec)
  * (tools/bench/load_bench, callgrind), and kernel BTF ~16M, for objects with
  * no extern and no CO-RE relocation that use neither.
  */
-static void setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *opts)
+static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *opts)
 {
 	struct eb_relo_env *env = &coll->env;
 	const char *path = opts ? opts->kernel_btf_path : NULL;
@@ -224,6 +224,12 @@ static void setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts 
 	int err = 0;
 	if (externs || has_core_relos(coll->spec))
 		err = path ? eb_btf_load_file(path, NULL, &env->kbtf) : eb_btf_vmlinux(&env->kbtf);
+	/*
+	 * A file the caller named is not optional: going on would resolve against the
+	 * running kernel's BTF (module fallback) instead of the one asked for.
+	 */
+	if (err && path)
+		return eb_err_ctx(err, "kernel_btf_path");
 	if (err) {
 		/* only programs with CO-RE, kfuncs or typed ksyms need it: they will say so */
 		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
@@ -244,6 +250,7 @@ static void setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts 
 	env->has_syscall_wrapper = has_syscall_wrapper(coll->ksyms);
 	env->allow_module_btf = true;
 	eb_err_clear();
+	return 0;
 }
 
 /* The object's BTF, sanitized for this kernel: needed for func_info and map BTF. */
@@ -469,7 +476,9 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	if (err)
 		goto fail;
 
-	setup_env(coll, opts);
+	err = setup_env(coll, opts);
+	if (err)
+		goto fail;
 	err = eb_relo_resolve_externs(spec, &coll->env, &coll->externs);
 	coll->extern_cnt = coll->externs ? spec->extern_cnt : 0;
 	if (err)

@@ -396,21 +396,10 @@ static char *truncated_vmlinux(size_t keep)
 	return path;
 }
 
-static char btf_warning[1024];
-
-static void keep_warning(enum ebpf_log_level level, const char *msg, void *user)
-{
-	(void)user;
-	if (level <= EBPF_LOG_WARN && strstr(msg, "kernel BTF"))
-		snprintf(btf_warning, sizeof(btf_warning), "%s", msg);
-}
-
 /*
- * The load must not resolve kfuncs against anything but the file it was given.
- * Today the loader warns (naming the file and the damage) and goes on with the
- * running kernel's BTF, so the load succeeds; the integrator was told — a
- * failed load naming the program, the kfunc and the file is what should be.
- * Both outcomes are checked for the message; a silent success fails.
+ * The load must not resolve kfuncs against anything but the file it was given:
+ * a damaged kernel_btf_path fails the whole load, naming the option, the file
+ * and the damage (it used to warn and quietly use the running kernel's BTF).
  */
 START_TEST(truncated_kernel_btf)
 {
@@ -421,25 +410,22 @@ START_TEST(truncated_kernel_btf)
 
 	REQUIRE_BPF();
 	fds = test_count_fds();
-	ebpf_set_log(keep_warning, EBPF_LOG_WARN, NULL);
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		char *path = truncated_vmlinux(keep[i]);
-		const char *msg;
 
-		btf_warning[0] = '\0';
 		load_one(&l, "rel_kfunc", NULL, path);
-		msg = l.err ? l.msg : btf_warning;
-		if (l.err) {
-			ck_assert_msg_has(msg, "rel_kfunc");
-			ck_assert_msg_has(msg, "bpf_task_from_pid");
-		}
-		ck_assert_msg_has(msg, path);
-		ck_assert_msg_has(msg, keep[i] < 24 ? "too short for a header" : "runs past the end");
+		ck_assert_msg(l.err == -EINVAL, "truncated to %zu bytes: %d %s", keep[i], l.err, l.msg);
+		ck_assert_msg_has(l.msg, "kernel_btf_path: BTF file '");
+		ck_assert_msg_has(l.msg, path);
+		ck_assert_msg_has(l.msg, keep[i] < 24 ? "too short for a header" : "runs past the end");
 		unload(&l);
 		ck_assert_int_eq(unlink(path), 0);
 		ck_assert_int_eq(test_count_fds(), fds);
 	}
-	ebpf_set_log(NULL, EBPF_LOG_WARN, NULL);
+	/* The same object against the intact file loads. */
+	load_one(&l, "rel_kfunc", NULL, "/sys/kernel/btf/vmlinux");
+	ck_assert_msg(l.err == 0, "%s", l.msg);
+	unload(&l);
 }
 END_TEST
 
