@@ -104,6 +104,9 @@ static int read_bss(struct ebpf_spec *spec, struct ebpf_collection *coll, const 
 	return -EPROTO;
 }
 
+/* Load with all_or_nothing off: a failing program leaves the rest loaded. */
+static bool partial_loads;
+
 /* The whole scenario; 0 or the first step's negative errno. Frees everything it made. */
 static int scenario(struct outcome *o)
 {
@@ -122,7 +125,14 @@ static int scenario(struct outcome *o)
 	err = ebpf_spec_set_var(spec, "rel_pid", &pid, sizeof(pid));
 	if (err)
 		goto out;
-	err = ebpf_collection_load(spec, &EBPF_OPTS(ebpf_load_opts, .all_or_nothing = true), &coll);
+	err = ebpf_collection_load(spec, &EBPF_OPTS(ebpf_load_opts, .all_or_nothing = !partial_loads),
+				   &coll);
+	if (err)
+		goto out;
+	/* Partial loads: a program that failed says so here, by its own error. */
+	err = ebpf_prog_load_error(ebpf_collection_prog(coll, "rel_task"), NULL);
+	if (!err)
+		err = ebpf_prog_load_error(ebpf_collection_prog(coll, "rel_uprobe"), NULL);
 	if (err)
 		goto out;
 	err = ebpf_prog_test_run(ebpf_collection_prog(coll, "rel_task"), &run);
@@ -291,8 +301,8 @@ static uint64_t inject_site(enum eb_fault_site site)
 		else
 			recovered++;
 	}
-	printf("fault injection: %s: %llu points, %llu clean errors, %llu recovered, 0 leaks\n",
-	       site_names[site], (unsigned long long)calls, (unsigned long long)failed,
+	printf("fault injection%s: %s: %llu points, %llu clean errors, %llu recovered, 0 leaks\n",
+	       partial_loads ? " (partial loads)" : "", site_names[site], (unsigned long long)calls, (unsigned long long)failed,
 	       (unsigned long long)recovered);
 	return calls;
 }
@@ -300,7 +310,18 @@ static uint64_t inject_site(enum eb_fault_site site)
 START_TEST(test_every_failing_call_is_clean)
 {
 	REQUIRE_BPF();
+	partial_loads = false;
 	inject_site((enum eb_fault_site)_i);
+}
+END_TEST
+
+/* The same with partial loads allowed: what a failed program leaves must still be freed. */
+START_TEST(test_every_failing_call_is_clean_partial)
+{
+	REQUIRE_BPF();
+	partial_loads = true;
+	inject_site((enum eb_fault_site)_i);
+	partial_loads = false;
 }
 END_TEST
 
@@ -453,6 +474,7 @@ Suite *suite_rel_fault_injection(void)
 
 	tcase_set_timeout(tc, 3600);
 	tcase_add_loop_test(tc, test_every_failing_call_is_clean, EB_FAULT_ALLOC, EB_FAULT_NR);
+	tcase_add_loop_test(tc, test_every_failing_call_is_clean_partial, EB_FAULT_ALLOC, EB_FAULT_BPF + 1);
 	tcase_add_test(tc, test_kernel_btf_cache_fill_failures);
 	tcase_add_test(tc, test_pinning_failures_leave_no_pin);
 	suite_add_tcase(s, tc);
