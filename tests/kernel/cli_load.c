@@ -9,7 +9,7 @@
 
 #include "testutil.h"
 #include "cli_run.h"
-#include "json_reader.h"
+#include "json_util.h"
 
 static struct jr_value *parse(const struct cli_result *r)
 {

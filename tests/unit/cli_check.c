@@ -9,7 +9,7 @@
 
 #include "testutil.h"
 #include "cli_run.h"
-#include "json_reader.h"
+#include "json_util.h"
 
 START_TEST(test_check_kfunc_missing_in_btf_file)
 {

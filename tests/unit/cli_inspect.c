@@ -8,7 +8,7 @@
 
 #include "testutil.h"
 #include "cli_run.h"
-#include "json_reader.h"
+#include "json_util.h"
 
 static struct jr_value *run_json(struct cli_result *r, const char *args)
 {

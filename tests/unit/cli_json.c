@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "testutil.h"
-#include "json_reader.h"
+#include "json_util.h"
 #include "tools/ebpf/json.c"
 
 /* Run `fill` against a writer on a memory stream and return the text (caller frees). */

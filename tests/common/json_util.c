@@ -1,9 +1,9 @@
-/* A tiny recursive-descent JSON parser for tests (see json_reader.h). */
+/* A tiny recursive-descent JSON parser for tests (see json_util.h). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_reader.h"
+#include "json_util.h"
 
 #define JR_MAX_DEPTH 64
 
