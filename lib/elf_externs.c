@@ -139,6 +139,54 @@ static int classify(struct eb_elf *e, struct ebpf_spec *spec, const struct eb_el
 		      s->name, sec[0] ? sec : "(none)");
 }
 
+/*
+ * Fix-up callbacks that answer only for .kconfig: its size is the map's value
+ * size and each variable sits at its extern's offset. Every other DATASEC was
+ * already fixed from the ELF (eb_elf_read_btf) and reports -ENOENT, so it is left alone.
+ */
+static int kconfig_section_size(void *ctx, const char *name, uint32_t *size)
+{
+	const struct ebpf_spec *spec = ctx;
+
+	if (strcmp(name, ".kconfig") != 0)
+		return -ENOENT;
+	*size = spec->maps[spec->kconfig_map]->value_size;
+	return 0;
+}
+
+static int kconfig_var_offset(void *ctx, const char *sec, const char *name, uint32_t *off)
+{
+	const struct ebpf_spec *spec = ctx;
+
+	if (strcmp(sec, ".kconfig") != 0)
+		return -ENOENT;
+	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
+		const struct eb_extern *x = &spec->externs[i];
+
+		if (x->kind == EBPF_EXTERN_KCONFIG && strcmp(x->name, name) == 0) {
+			*off = x->offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
+ * Write the map's layout into the object BTF's .kconfig DATASEC: it is the map's
+ * value type, and the kernel refuses a value type whose layout differs from the
+ * map's (the sanitizer keeps a non-zero-sized .kconfig layout as it is).
+ */
+static int record_kconfig_layout(struct eb_elf *e, struct ebpf_spec *spec)
+{
+	const struct eb_btf_fixup_cb cb = { kconfig_section_size, kconfig_var_offset, spec };
+	int err;
+
+	if (!spec->btf || !spec->maps[spec->kconfig_map]->btf_datasec)
+		return 0;
+	err = eb_btf_fixup_datasecs(spec->btf, &cb);
+	return err ? eb_err_ctx(err, "%s", e->obj) : 0;
+}
+
 /* The .kconfig map: the kconfig externs, each at its natural alignment. */
 static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 {
@@ -194,6 +242,9 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 		v->global = true;
 		m->var_cnt++;
 	}
+	err = record_kconfig_layout(e, spec);
+	if (err)
+		return err;
 	return eb_elf_map_loc_set(e, spec->map_cnt - 1, (struct eb_elf_map_loc){ 0, 0, m->value_size, UINT32_MAX });
 }
 
