@@ -11,7 +11,9 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/alloc.h"
 #include "lib/elf_reader.h"
@@ -76,22 +78,31 @@ static const char *str_at(const struct eb_elf *e, uint32_t idx, uint64_t off)
 	return (const char *)s->data + off;
 }
 
-static int read_header(struct eb_elf *e, uint64_t *shoff, uint32_t *shnum, uint32_t *shstrndx)
+/* Whether section `i` has contents in the file (NOBITS and NULL sections have none). */
+static bool has_file_bytes(uint32_t i, const struct eb_elf_sec *s)
 {
-	const uint8_t *ident = e->buf;
-	const void *eh = e->buf;
+	return i != 0 && s->type != SHT_NOBITS && s->type != SHT_NULL;
+}
+
+/*
+ * The ELF header `eh` (sizeof(Elf64_Ehdr) bytes of a `e->size`-byte file): byte
+ * order, type, machine and where the section headers are. *shnum and *shstrndx
+ * may still be escapes into section header 0 (see resolve_counts).
+ */
+static int read_header(struct eb_elf *e, const uint8_t *eh, uint64_t *shoff, uint32_t *shnum, uint32_t *shstrndx)
+{
 	uint16_t type, machine, shentsize;
 
 	if (e->size < sizeof(Elf64_Ehdr))
 		return eb_err(-EINVAL, "%s: truncated ELF header (%zu bytes, need %zu)", e->obj, e->size,
 			      sizeof(Elf64_Ehdr));
-	if (memcmp(ident, ELFMAG, SELFMAG) != 0)
+	if (memcmp(eh, ELFMAG, SELFMAG) != 0)
 		return eb_err(-EINVAL, "%s: not an ELF file (bad magic)", e->obj);
-	if (ident[EI_CLASS] != ELFCLASS64)
-		return eb_err(-EINVAL, "%s: not a 64-bit ELF object (class %u)", e->obj, ident[EI_CLASS]);
-	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)
-		return eb_err(-EINVAL, "%s: unknown ELF byte order %u", e->obj, ident[EI_DATA]);
-	e->swap = (ident[EI_DATA] == ELFDATA2LSB) != host_is_le();
+	if (eh[EI_CLASS] != ELFCLASS64)
+		return eb_err(-EINVAL, "%s: not a 64-bit ELF object (class %u)", e->obj, eh[EI_CLASS]);
+	if (eh[EI_DATA] != ELFDATA2LSB && eh[EI_DATA] != ELFDATA2MSB)
+		return eb_err(-EINVAL, "%s: unknown ELF byte order %u", e->obj, eh[EI_DATA]);
+	e->swap = (eh[EI_DATA] == ELFDATA2LSB) != host_is_le();
 
 	type = RD(e, eh, Elf64_Ehdr, e_type);
 	machine = RD(e, eh, Elf64_Ehdr, e_machine);
@@ -112,31 +123,40 @@ static int read_header(struct eb_elf *e, uint64_t *shoff, uint32_t *shnum, uint3
 	if (!in_bounds(*shoff, sizeof(Elf64_Shdr), e->size))
 		return eb_err(-EINVAL, "%s: section header table at offset %llu is outside the file (%zu bytes)",
 			      e->obj, (unsigned long long)*shoff, e->size);
-	/* Large section counts and string-table indices live in section header 0. */
+	return 0;
+}
+
+/* Large section counts and string-table indices live in section header 0 (`sh0`). */
+static int resolve_counts(struct eb_elf *e, const uint8_t *sh0, uint64_t shoff, uint32_t *shnum,
+			  uint32_t *shstrndx)
+{
 	if (*shnum == 0)
-		*shnum = RD(e, e->buf + *shoff, Elf64_Shdr, sh_size) > UINT32_MAX
-				 ? UINT32_MAX
-				 : (uint32_t)RD(e, e->buf + *shoff, Elf64_Shdr, sh_size);
+		*shnum = RD(e, sh0, Elf64_Shdr, sh_size) > UINT32_MAX ? UINT32_MAX
+								      : (uint32_t)RD(e, sh0, Elf64_Shdr, sh_size);
 	if (*shstrndx == SHN_XINDEX)
-		*shstrndx = RD(e, e->buf + *shoff, Elf64_Shdr, sh_link);
-	if (*shnum > (e->size - *shoff) / sizeof(Elf64_Shdr))
+		*shstrndx = RD(e, sh0, Elf64_Shdr, sh_link);
+	if (*shnum > (e->size - shoff) / sizeof(Elf64_Shdr))
 		return eb_err(-EINVAL, "%s: %u section headers at offset %llu overflow the file (%zu bytes)",
-			      e->obj, *shnum, (unsigned long long)*shoff, e->size);
+			      e->obj, *shnum, (unsigned long long)shoff, e->size);
 	if (*shstrndx == SHN_UNDEF || *shstrndx >= *shnum)
 		return eb_err(-EINVAL, "%s: bad section index %u for section names (%u sections)", e->obj,
 			      *shstrndx, *shnum);
 	return 0;
 }
 
-static int read_sections(struct eb_elf *e, uint64_t shoff, uint32_t shstrndx)
+/*
+ * The section headers `shdrs` (e->sec_cnt of them): every field, each section's
+ * file extent checked against the file size. Contents are attached later (from
+ * e->buf, or read from the file).
+ */
+static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
 {
 	e->secs = eb_calloc(e->sec_cnt, sizeof(*e->secs));
 	if (!e->secs)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < e->sec_cnt; i++) {
-		const void *sh = e->buf + shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
 		struct eb_elf_sec *s = &e->secs[i];
-		uint64_t off = RD(e, sh, Elf64_Shdr, sh_offset);
 
 		s->type = RD(e, sh, Elf64_Shdr, sh_type);
 		s->flags = RD(e, sh, Elf64_Shdr, sh_flags);
@@ -144,21 +164,27 @@ static int read_sections(struct eb_elf *e, uint64_t shoff, uint32_t shstrndx)
 		s->link = RD(e, sh, Elf64_Shdr, sh_link);
 		s->info = RD(e, sh, Elf64_Shdr, sh_info);
 		s->entsize = RD(e, sh, Elf64_Shdr, sh_entsize);
+		s->file_off = RD(e, sh, Elf64_Shdr, sh_offset);
 		s->text = -1;
 		s->map = -1;
-		if (i == 0 || s->type == SHT_NOBITS || s->type == SHT_NULL)
+		if (!has_file_bytes(i, s))
 			continue;
-		if (!in_bounds(off, s->size, e->size))
+		if (!in_bounds(s->file_off, s->size, e->size))
 			return eb_err(-EINVAL,
 				      "%s: section %u: contents at offset %llu size %llu are outside the file (%zu bytes)",
-				      e->obj, i, (unsigned long long)off, (unsigned long long)s->size, e->size);
-		s->data = e->buf + off;
+				      e->obj, i, (unsigned long long)s->file_off, (unsigned long long)s->size, e->size);
 	}
 	if (e->secs[shstrndx].type != SHT_STRTAB)
 		return eb_err(-EINVAL, "%s: section %u holding section names is not a string table", e->obj,
 			      shstrndx);
+	return 0;
+}
+
+/* Name every section from the section-name table (whose contents must be attached). */
+static int name_sections(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
+{
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		const void *sh = e->buf + shoff + (uint64_t)i * sizeof(Elf64_Shdr);
+		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
 		uint32_t name_off = RD(e, sh, Elf64_Shdr, sh_name);
 
 		e->secs[i].name = str_at(e, shstrndx, name_off);
@@ -251,21 +277,157 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 {
 	uint64_t shoff = 0;
 	uint32_t shnum = 0, shstrndx = 0;
+	const uint8_t *shdrs;
 	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->obj = obj;
 	e->buf = buf;
 	e->size = size;
-	err = read_header(e, &shoff, &shnum, &shstrndx);
+	err = read_header(e, e->buf, &shoff, &shnum, &shstrndx);
+	if (err)
+		return err;
+	shdrs = e->buf + shoff;
+	err = resolve_counts(e, shdrs, shoff, &shnum, &shstrndx);
 	if (err)
 		return err;
 	e->sec_cnt = shnum;
-	err = read_sections(e, shoff, shstrndx);
+	err = read_section_headers(e, shdrs, shstrndx);
+	if (err)
+		return err;
+	for (uint32_t i = 1; i < e->sec_cnt; i++)
+		if (has_file_bytes(i, &e->secs[i]))
+			e->secs[i].data = e->buf + e->secs[i].file_off;
+	err = name_sections(e, shdrs, shstrndx);
 	if (err)
 		return err;
 	e->shstrtab = shstrndx;
 	return read_symbols(e);
+}
+
+/* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */
+static int read_at(struct eb_elf *e, int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (uint8_t *)buf + got, len - got, (off_t)(off + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = n < 0 ? -errno : -EIO;
+
+			return eb_err(err, "%s: read failed: %s", e->obj, n < 0 ? strerror(-err) : "file shrank");
+		}
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Whether the reader ever looks at section `s`'s bytes: debug information and
+ * the relocations of debug information and of .BTF/.BTF.ext are never used, and
+ * they are often most of an object.
+ */
+static bool bytes_unused(const struct eb_elf *e, const struct eb_elf_sec *s)
+{
+	const char *target;
+
+	if (strncmp(s->name, ".debug", 6) == 0)
+		return true;
+	if ((s->type != SHT_REL && s->type != SHT_RELA) || s->info == 0 || s->info >= e->sec_cnt)
+		return false;
+	target = e->secs[s->info].name;
+	return strncmp(target, ".debug", 6) == 0 || strcmp(target, ".BTF") == 0 || strcmp(target, ".BTF.ext") == 0;
+}
+
+/* Read the contents of every section the reader uses into one buffer (8-byte aligned slots). */
+static int read_used_sections(struct eb_elf *e, int fd)
+{
+	uint64_t total = 0;
+	uint8_t *p;
+	int err;
+
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		const struct eb_elf_sec *s = &e->secs[i];
+
+		/* Each size is bounded by the file size (checked), so the sum cannot overflow. */
+		if (has_file_bytes(i, s) && !s->data && !bytes_unused(e, s))
+			total += (s->size + 7) / 8 * 8;
+	}
+	if (total > SIZE_MAX)
+		return -ENOMEM;
+	p = e->owned_data = eb_malloc(total ? (size_t)total : 1);
+	if (!p)
+		return -ENOMEM;
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		struct eb_elf_sec *s = &e->secs[i];
+
+		if (!has_file_bytes(i, s) || s->data || bytes_unused(e, s))
+			continue;
+		err = read_at(e, fd, p, (size_t)s->size, s->file_off);
+		if (err)
+			return err;
+		s->data = p;
+		p += (s->size + 7) / 8 * 8;
+	}
+	return 0;
+}
+
+int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
+{
+	uint8_t eh[sizeof(Elf64_Ehdr)], sh0[sizeof(Elf64_Shdr)];
+	uint64_t shoff = 0;
+	uint32_t shnum = 0, shstrndx = 0;
+	uint8_t *shdrs = NULL;
+	struct eb_elf_sec *names;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	e->obj = obj;
+	e->size = size;
+	if (size >= sizeof(eh)) {
+		err = read_at(e, fd, eh, sizeof(eh), 0);
+		if (err)
+			return err;
+	}
+	err = read_header(e, eh, &shoff, &shnum, &shstrndx);
+	if (!err)
+		err = read_at(e, fd, sh0, sizeof(sh0), shoff);
+	if (!err)
+		err = resolve_counts(e, sh0, shoff, &shnum, &shstrndx);
+	if (err)
+		return err;
+	e->sec_cnt = shnum;
+	/* resolve_counts() bounded the table by the file size. */
+	shdrs = eb_malloc((size_t)shnum * sizeof(Elf64_Shdr));
+	if (!shdrs)
+		return -ENOMEM;
+	err = read_at(e, fd, shdrs, (size_t)shnum * sizeof(Elf64_Shdr), shoff);
+	if (!err)
+		err = read_section_headers(e, shdrs, shstrndx);
+	if (err)
+		goto out;
+	/* The section names first: which other sections are read depends on them. */
+	names = &e->secs[shstrndx];
+	if (has_file_bytes(shstrndx, names)) {
+		e->owned_names = eb_malloc(names->size ? (size_t)names->size : 1);
+		err = e->owned_names ? read_at(e, fd, e->owned_names, (size_t)names->size, names->file_off) : -ENOMEM;
+		if (err)
+			goto out;
+		names->data = e->owned_names;
+	}
+	err = name_sections(e, shdrs, shstrndx);
+	if (!err)
+		err = read_used_sections(e, fd);
+	if (err)
+		goto out;
+	e->shstrtab = shstrndx;
+	err = read_symbols(e);
+out:
+	eb_free(shdrs);
+	return err;
 }
 
 void eb_elf_close(struct eb_elf *e)
@@ -275,6 +437,8 @@ void eb_elf_close(struct eb_elf *e)
 	eb_free(e->secs);
 	eb_free(e->syms);
 	eb_free(e->map_locs);
+	eb_free(e->owned_names);
+	eb_free(e->owned_data);
 	memset(e, 0, sizeof(*e));
 }
 

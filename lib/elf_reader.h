@@ -36,6 +36,7 @@ struct eb_elf_sec {
 	uint32_t link, info;
 	uint64_t entsize;
 	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
+	uint64_t file_off;	/* sh_offset */
 	enum eb_elf_sec_kind kind;
 	int32_t text;		/* index into spec->secs, or -1 */
 	int32_t map;		/* data / legacy maps: spec->maps index of its (first) map, or -1 */
@@ -53,8 +54,9 @@ struct eb_elf_sym {
 
 struct eb_elf {
 	const char *obj;	/* object name for messages */
-	const uint8_t *buf;
-	size_t size;
+	const uint8_t *buf;	/* the whole object (eb_elf_open), NULL for eb_elf_open_fd */
+	size_t size;		/* bytes of the object */
+	void *owned_names, *owned_data;	/* eb_elf_open_fd: the section contents it read */
 	bool swap;		/* object byte order differs from the host's */
 
 	struct eb_elf_sec *secs;
@@ -88,6 +90,14 @@ uint64_t eb_elf_u64(const struct eb_elf *e, const void *p);
 
 /* Validate the ELF header, section headers and symbol table of `size` bytes. */
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
+/*
+ * The same from an open file of `size` bytes (its fstat size), reading only the
+ * header, section headers and the sections the reader uses (not debug info) —
+ * the whole object is never held in memory. Sections it did not read have
+ * data == NULL. Bytes are read with pread, not mapped: a concurrent truncate
+ * gives an error, never SIGBUS. The fd stays the caller's.
+ */
+int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj);
 void eb_elf_close(struct eb_elf *e);
 
 /* The symbol's name or, for a section symbol, its section's name (for messages). */

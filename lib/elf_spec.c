@@ -105,8 +105,11 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
-/* Parse `size` bytes the caller lets us borrow for the duration of the call. */
-static int open_bytes(const void *data, size_t size, const char *name, struct ebpf_spec **out)
+/*
+ * Parse `size` bytes: those at `data` (the caller lets us borrow them for the
+ * duration of the call) or, when `data` is NULL, those of file `fd`, read as needed.
+ */
+static int open_bytes(const void *data, int fd, size_t size, const char *name, struct ebpf_spec **out)
 {
 	struct ebpf_spec *spec;
 	struct eb_elf e;
@@ -122,7 +125,7 @@ static int open_bytes(const void *data, size_t size, const char *name, struct eb
 		eb_free(spec);
 		return -ENOMEM;
 	}
-	err = eb_elf_open(&e, data, size, spec->name);
+	err = data ? eb_elf_open(&e, data, size, spec->name) : eb_elf_open_fd(&e, fd, size, spec->name);
 	if (!err)
 		err = parse(&e, spec);
 	eb_elf_close(&e);
@@ -157,16 +160,15 @@ EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf
 		return -ENOMEM;
 	if (size)
 		memcpy(copy, data, size);
-	err = open_bytes(copy, size, name, out);
+	err = open_bytes(copy, -1, size, name, out);
 	eb_free(copy);
 	return err;
 }
 
-static int read_whole_file(const char *path, void **buf, size_t *size)
+/* Open `path` for reading: a regular file, and its size. */
+static int open_object_file(const char *path, int *fd_out, size_t *size)
 {
 	struct stat st;
-	size_t len = 0;
-	char *p;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -182,28 +184,8 @@ static int read_whole_file(const char *path, void **buf, size_t *size)
 		close(fd);
 		return eb_err(S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL, "%s: not a regular file", path);
 	}
-	p = eb_malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!p) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int err = n < 0 ? -errno : -EIO;
-
-			close(fd);
-			eb_free(p);
-			return eb_err(err, "%s: read failed: %s", path, n < 0 ? strerror(-err) : "file shrank");
-		}
-		len += (size_t)n;
-	}
-	close(fd);
-	*buf = p;
-	*size = len;
+	*fd_out = fd;
+	*size = (size_t)st.st_size;
 	return 0;
 }
 
@@ -211,8 +193,8 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 				 struct ebpf_spec **out)
 {
 	const char *name = path;
-	void *buf = NULL;
 	size_t size = 0;
+	int fd = -1;
 	int err;
 
 	if (!out)
@@ -222,10 +204,11 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 		return eb_err(-EINVAL, "ebpf_spec_open_file: path is NULL");
 	if (opts && opts->sz >= offsetof(struct ebpf_spec_opts, name) + sizeof(opts->name) && opts->name)
 		name = opts->name;
-	err = read_whole_file(path, &buf, &size);
+	/* Only the sections the reader uses are read (eb_elf_open_fd), not the whole file. */
+	err = open_object_file(path, &fd, &size);
 	if (err)
 		return err;
-	err = open_bytes(buf, size, name, out);
-	eb_free(buf);
+	err = open_bytes(NULL, fd, size, name, out);
+	close(fd);
 	return err;
 }
