@@ -15,6 +15,7 @@
 #include "lib/error.h"
 #include "lib/features.h"
 #include "lib/sys.h"
+#include "relo/core.h"
 
 /* ---------------------------------------------------------------- close */
 
@@ -45,6 +46,7 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 	eb_free(coll->license);
 	if (coll->externs)
 		eb_relo_externs_free(coll->externs, coll->extern_cnt);
+	eb_core_cache_free(coll->env.core_cache);
 	eb_btf_put(coll->env.kbtf);
 	eb_kallsyms_put(coll->ksyms);
 	eb_kconfig_free(coll->kconfig);
@@ -495,6 +497,12 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	if (err)
 		goto fail;
 
+	/*
+	 * One CO-RE cache for all programs of this load, so candidates are found once
+	 * per type, not once per program (NULL on no memory: each program makes its own).
+	 */
+	if (has_core_relos(spec))
+		coll->env.core_cache = eb_core_cache_new();
 	int first_err = 0;
 	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
 		struct ebpf_prog *p = &coll->progs[i];
@@ -508,6 +516,8 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 			goto fail;
 		}
 	}
+	eb_core_cache_free(coll->env.core_cache);
+	coll->env.core_cache = NULL;
 	err = fill_slots(coll);
 	if (err)
 		goto fail;
