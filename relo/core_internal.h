@@ -156,4 +156,25 @@ struct eb_core_cands {
 int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local, uint32_t local_id,
 		      const struct ebpf_btf *targ, const struct eb_core_cands **out);
 
+/*
+ * Resolved relocations, remembered in the cache: a relocation's result depends
+ * only on its local type, access string and kind (for the cache's (local, targ)
+ * pair), and a program set repeats the same few again and again.
+ */
+struct eb_core_memo {
+	uint32_t type_id, access_off, kind;
+	uint32_t cand_cnt;		/* candidates tried, for the note of an unmatched one */
+	struct eb_core_res res;
+};
+/* The remembered result for this key, or NULL (also when `cache` serves another pair). */
+const struct eb_core_memo *eb_core_memo_get(const struct eb_core_cache *cache, const struct ebpf_btf *local,
+					    const struct ebpf_btf *targ, uint32_t type_id, uint32_t access_off,
+					    uint32_t kind);
+/*
+ * Remember `m` when `cache` serves (local, targ) (tied by eb_core_cands_get);
+ * otherwise, or without memory, nothing is remembered (it is only a shortcut).
+ */
+void eb_core_memo_put(struct eb_core_cache *cache, const struct ebpf_btf *local, const struct ebpf_btf *targ,
+		      const struct eb_core_memo *m);
+
 #endif
