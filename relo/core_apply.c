@@ -139,31 +139,72 @@ static int resolve(struct relo_ctx *c, const struct eb_core_relo *r, struct eb_c
 	return 0;
 }
 
+/*
+ * The relocation as the person who wrote it would name it, into c->path: only
+ * built when a message needs it (it cost one snprintf per relocation).
+ * `parsed`: c->lspec holds this relocation's parsed access path.
+ */
+static void describe(struct relo_ctx *c, const struct eb_core_relo *r, const char *access, bool parsed)
+{
+	if (parsed)
+		eb_core_spec_str(&c->lspec, c->path, sizeof(c->path));
+	else
+		snprintf(c->path, sizeof(c->path), "type [%u] access '%s'", r->type_id, access ? access : "?");
+}
+
+/* The relocation's values: remembered from an earlier identical relocation, or resolved now. */
+static int resolve_once(struct relo_ctx *c, const struct eb_core_relo *r, const char *access,
+			struct eb_core_res *res, uint32_t *cand_cnt, bool *parsed)
+{
+	const struct eb_core_memo *hit =
+		eb_core_memo_get(c->cache, c->local, c->targ, r->type_id, r->access_str_off, r->kind);
+	struct eb_core_memo m;
+	int err;
+
+	*parsed = false;
+	if (hit) {
+		*res = hit->res;
+		*cand_cnt = hit->cand_cnt;
+		return 0;
+	}
+	err = eb_core_spec_parse(c->local, r->type_id, access, r->kind, &c->lspec);
+	if (err)
+		return err;
+	*parsed = true;
+	if (!c->targ && r->kind != EB_CORE_TYPE_ID_LOCAL)
+		return eb_err(-ENOENT, "no kernel BTF to relocate against (is /sys/kernel/btf/vmlinux there?)");
+	err = resolve(c, r, res, cand_cnt);
+	if (err)
+		return err;
+	m = (struct eb_core_memo){ r->type_id, r->access_str_off, r->kind, *cand_cnt, *res };
+	eb_core_memo_put(c->cache, c->local, c->targ, &m);
+	return 0;
+}
+
 static int apply_one(struct relo_ctx *c, uint32_t ri, const struct eb_core_relo *r, struct ebpf_insn *insns,
 		     uint32_t insn_cnt, struct eb_relo_prog *out)
 {
 	const char *access = eb_btf_str(c->local, r->access_str_off);
 	struct eb_core_res res;
 	uint32_t cand_cnt = 0;
-	bool poisoned = false;
+	bool poisoned = false, parsed;
 	int err;
 
-	snprintf(c->path, sizeof(c->path), "type [%u] access '%s'", r->type_id, access ? access : "?");
-	err = eb_core_spec_parse(c->local, r->type_id, access, r->kind, &c->lspec);
-	if (!err) {
-		eb_core_spec_str(&c->lspec, c->path, sizeof(c->path));
-		if (!c->targ && r->kind != EB_CORE_TYPE_ID_LOCAL)
-			err = eb_err(-ENOENT, "no kernel BTF to relocate against (is /sys/kernel/btf/vmlinux there?)");
-	}
-	if (!err)
-		err = resolve(c, r, &res, &cand_cnt);
+	err = resolve_once(c, r, access, &res, &cand_cnt, &parsed);
 	if (!err)
 		err = eb_core_patch(insns, insn_cnt, r->insn_off, &res, &poisoned);
-	if (err)
+	/* A remembered result was parsed fine before: parse again (no message on success) to name it. */
+	if ((err || poisoned) && !parsed && eb_core_memo_get(c->cache, c->local, c->targ, r->type_id,
+							     r->access_str_off, r->kind))
+		parsed = eb_core_spec_parse(c->local, r->type_id, access, r->kind, &c->lspec) == 0;
+	if (err) {
+		describe(c, r, access, parsed);
 		return eb_err_ctx(err, "prog '%s': CO-RE relocation #%u (%s %s) at insn %u", c->prog, ri,
 				  eb_core_kind_name(r->kind), c->path, r->insn_off);
+	}
 	if (!poisoned)
 		return 0;
+	describe(c, r, access, parsed);
 	if (res.fail_memsz)
 		err = eb_relo_add_note(out, r->insn_off,
 				       "%s: field is %u bytes in kernel BTF but %u in the object, and only unsigned "

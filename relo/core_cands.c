@@ -35,6 +35,14 @@ struct eb_core_cache {
 	struct cand_slot *slots;	/* indexed by local type id */
 	uint32_t slot_cnt;
 	enum targ_kind targ_kind;
+	/* eb_core_memo_*: open addressing, memo_cap a power of two, at most half full */
+	struct memo_slot *memo;
+	uint32_t memo_cap, memo_cnt;
+};
+
+struct memo_slot {
+	bool used;
+	struct eb_core_memo m;
 };
 
 struct eb_core_cache *eb_core_cache_new(void)
@@ -56,6 +64,9 @@ static void cache_reset(struct eb_core_cache *cache)
 	eb_free(cache->slots);
 	cache->slots = NULL;
 	cache->slot_cnt = 0;
+	eb_free(cache->memo);
+	cache->memo = NULL;
+	cache->memo_cap = cache->memo_cnt = 0;
 	cache->local = cache->targ = NULL;
 	cache->targ_kind = TARG_UNKNOWN;
 }
@@ -233,4 +244,72 @@ int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local,
 	}
 	*out = &slot->c;
 	return 0;
+}
+
+static uint32_t memo_hash(uint32_t type_id, uint32_t access_off, uint32_t kind)
+{
+	return (type_id * 2654435761u) ^ (access_off * 40503u) ^ kind;
+}
+
+static struct memo_slot *memo_find(const struct eb_core_cache *cache, uint32_t type_id, uint32_t access_off,
+				   uint32_t kind)
+{
+	uint32_t mask = cache->memo_cap - 1;
+
+	for (uint32_t i = memo_hash(type_id, access_off, kind) & mask;; i = (i + 1) & mask) {
+		struct memo_slot *s = &cache->memo[i];
+
+		if (!s->used || (s->m.type_id == type_id && s->m.access_off == access_off && s->m.kind == kind))
+			return s;
+	}
+}
+
+const struct eb_core_memo *eb_core_memo_get(const struct eb_core_cache *cache, const struct ebpf_btf *local,
+					    const struct ebpf_btf *targ, uint32_t type_id, uint32_t access_off,
+					    uint32_t kind)
+{
+	const struct memo_slot *s;
+
+	if (!cache || !cache->memo_cnt || cache->local != local || cache->targ != targ)
+		return NULL;
+	s = memo_find(cache, type_id, access_off, kind);
+	return s->used ? &s->m : NULL;
+}
+
+/* Double the table (or make the first one), keeping every entry. */
+static int memo_grow(struct eb_core_cache *cache)
+{
+	uint32_t cap = cache->memo_cap ? cache->memo_cap * 2 : 64;
+	struct memo_slot *old = cache->memo;
+	uint32_t old_cap = cache->memo_cap;
+
+	if (cap < cache->memo_cap)
+		return -ENOMEM;
+	cache->memo = eb_calloc(cap, sizeof(*cache->memo));
+	if (!cache->memo) {
+		cache->memo = old;
+		return -ENOMEM;
+	}
+	cache->memo_cap = cap;
+	for (uint32_t i = 0; i < old_cap; i++)
+		if (old[i].used)
+			*memo_find(cache, old[i].m.type_id, old[i].m.access_off, old[i].m.kind) = old[i];
+	eb_free(old);
+	return 0;
+}
+
+void eb_core_memo_put(struct eb_core_cache *cache, const struct ebpf_btf *local, const struct ebpf_btf *targ,
+		      const struct eb_core_memo *m)
+{
+	struct memo_slot *s;
+
+	if (!cache || cache->local != local || cache->targ != targ || !cache->slots)
+		return;
+	if ((cache->memo_cnt + 1) * 2 > cache->memo_cap && memo_grow(cache))
+		return;
+	s = memo_find(cache, m->type_id, m->access_off, m->kind);
+	if (!s->used)
+		cache->memo_cnt++;
+	s->used = true;
+	s->m = *m;
 }
