@@ -209,9 +209,21 @@ int eb_uprobe_find_binary(const char *name, char *out, size_t out_sz)
 	if (!name || !*name)
 		return eb_err(-EINVAL, "uprobe: empty binary path");
 	if (strchr(name, '/')) {
-		if (strlen(name) >= out_sz)
+		/*
+		 * Resolve symlinks such as /proc/self/exe here, once, so the file whose
+		 * symbols we read is the file the kernel probes. (Under valgrind the
+		 * kernel's /proc/self/exe is the tool, not the program valgrind reports.)
+		 */
+		char *real = realpath(name, NULL);
+
+		if (!real)
+			return eb_err(-errno, "binary '%s': %s", name, strerror(errno));
+		if (strlen(real) >= out_sz) {
+			free(real);
 			return eb_err(-ENAMETOOLONG, "binary '%s': path too long", name);
-		strcpy(out, name);
+		}
+		strcpy(out, real);
+		free(real);
 		return 0;
 	}
 	if (strstr(name, ".so")) {

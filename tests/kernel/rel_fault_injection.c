@@ -108,6 +108,18 @@ static int read_bss(struct ebpf_spec *spec, struct ebpf_collection *coll, const 
 static bool partial_loads;
 
 /* The whole scenario; 0 or the first step's negative errno. Frees everything it made. */
+/*
+ * Valgrind runs a translated copy of the code: a uprobe's breakpoint in this
+ * binary's text would reach it as a SIGTRAP, so under valgrind the uprobe is
+ * attached and detached (every fault site still exercised) but never fired.
+ */
+static bool under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD");
+
+	return p && strstr(p, "vgpreload") != NULL;
+}
+
 static int scenario(struct outcome *o)
 {
 	struct ebpf_spec *spec = NULL;
@@ -155,7 +167,8 @@ static int scenario(struct outcome *o)
 			       &EBPF_OPTS(ebpf_uprobe_opts, .cookie = REL_COOKIE, .pid = pid), &link);
 	if (err)
 		goto out;
-	if (target_fn(2) != 42) {
+	/* Under valgrind the probe's breakpoint would trap its translated copy: attach only. */
+	if (!under_valgrind() && target_fn(2) != 42) {
 		err = -EPROTO;
 		goto out;
 	}
@@ -174,17 +187,6 @@ out:
 	ebpf_collection_close(coll);
 	ebpf_spec_free(spec);
 	return err;
-}
-
-/*
- * Valgrind runs a translated copy of the code, so the breakpoint a uprobe puts
- * in this binary's text never executes: no events then.
- */
-static bool under_valgrind(void)
-{
-	const char *p = getenv("LD_PRELOAD");
-
-	return p && strstr(p, "vgpreload") != NULL;
 }
 
 static void check_success(const struct outcome *o, const char *when)

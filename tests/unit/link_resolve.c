@@ -137,8 +137,18 @@ START_TEST(reports_missing_things)
 
 	ck_assert_int_eq(eb_uprobe_find_binary("no-such-program-here", out, sizeof(out)), -ENOENT);
 	ck_assert_errmsg_has("not found in PATH");
-	ck_assert_int_eq(eb_uprobe_find_binary("/a/very/long/path/name", out, sizeof(out)),
-			 -ENAMETOOLONG);
+	ck_assert_int_eq(eb_uprobe_find_binary("/a/path/that/does/not/exist", out, sizeof(out)),
+			 -ENOENT);
+	ck_assert_errmsg_has("binary '/a/path/that/does/not/exist': No such file");
+	/* Symlinks resolve to the real file, which must fit the caller's buffer. */
+	ck_assert_int_eq(eb_uprobe_find_binary("/proc/self/exe", out, 4), -ENAMETOOLONG);
+	{
+		char real[4096];
+
+		ck_assert_int_eq(eb_uprobe_find_binary("/proc/self/exe", real, sizeof(real)), 0);
+		ck_assert_msg(strstr(real, "unit_tests") && strncmp(real, "/proc/", 6) != 0,
+			      "/proc/self/exe not resolved: %s", real);
+	}
 	ck_assert_int_eq(eb_uprobe_resolve(NULL, "x", &off), -EINVAL);
 }
 END_TEST
