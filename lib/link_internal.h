@@ -146,6 +146,8 @@ int eb_probe_event_attr(const char *pmu, bool retprobe, const char *what,
 int eb_uprobe_resolve(const char *path, const char *func, uint64_t *offset);
 /* A bare binary/library name → a path (PATH / library directories); paths pass through. */
 int eb_uprobe_find_binary(const char *name, char *out, size_t out_sz);
+/* `path` with symlinks resolved (realpath), as given to the kernel. */
+int eb_uprobe_real_path(const char *path, char *out, size_t out_sz);
 
 /* ---------------------------------------------------------------- tracefs */
 

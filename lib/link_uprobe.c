@@ -49,7 +49,7 @@ EBPF_API int ebpf_link_uprobe(const struct ebpf_prog *prog, const char *binary,
 			      struct ebpf_link **out)
 {
 	struct ebpf_uprobe_opts o;
-	char path[PATH_MAX], what[512];
+	char path[PATH_MAX], kpath[PATH_MAX], what[512];
 	uint64_t offset = 0;
 	int prog_fd, plan, pfd, err;
 
@@ -74,7 +74,10 @@ EBPF_API int ebpf_link_uprobe(const struct ebpf_prog *prog, const char *binary,
 	plan = eb_link_cookie_plan(EB_FEAT_BPF_COOKIE, o.cookie, o.emulate_cookie, what);
 	if (plan < 0)
 		return plan;
-	pfd = uprobe_perf_event(path, offset, &o, what);
+	err = eb_uprobe_real_path(path, kpath, sizeof(kpath));
+	if (err)
+		return eb_err_ctx(err, "prog '%s': uprobe", prog->name);
+	pfd = uprobe_perf_event(kpath, offset, &o, what);
 	if (pfd < 0)
 		return pfd;
 	return eb_link_perf_finish(prog, pfd, o.cookie, plan, what, out);
@@ -89,7 +92,7 @@ EBPF_API int ebpf_link_uprobe_multi(const struct ebpf_prog *prog, const char *bi
 {
 	struct ebpf_uprobe_multi_opts o;
 	struct eb_attr_link_create attr;
-	char path[PATH_MAX], what[512];
+	char path[PATH_MAX], kpath[PATH_MAX], what[512];
 	uint64_t *offs = NULL;
 	int prog_fd, fd, err;
 	size_t i;
@@ -106,6 +109,8 @@ EBPF_API int ebpf_link_uprobe_multi(const struct ebpf_prog *prog, const char *bi
 	if (err)
 		return err;
 	err = eb_uprobe_find_binary(binary, path, sizeof(path));
+	if (!err)
+		err = eb_uprobe_real_path(path, kpath, sizeof(kpath));
 	if (err)
 		return eb_err_ctx(err, "%s", what);
 	offs = eb_calloc(cnt, sizeof(*offs));
@@ -130,7 +135,7 @@ EBPF_API int ebpf_link_uprobe_multi(const struct ebpf_prog *prog, const char *bi
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_fd = (uint32_t)prog_fd;
 	attr.attach_type = EBPF_TRACE_UPROBE_MULTI;
-	attr.uprobe_multi.path = eb_ptr(path);
+	attr.uprobe_multi.path = eb_ptr(kpath);
 	attr.uprobe_multi.offsets = eb_ptr(offs);
 	attr.uprobe_multi.ref_ctr_offsets = eb_ptr(o.ref_ctr_offsets);
 	attr.uprobe_multi.cookies = eb_ptr(cookies);

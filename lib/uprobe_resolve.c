@@ -209,21 +209,9 @@ int eb_uprobe_find_binary(const char *name, char *out, size_t out_sz)
 	if (!name || !*name)
 		return eb_err(-EINVAL, "uprobe: empty binary path");
 	if (strchr(name, '/')) {
-		/*
-		 * Resolve symlinks such as /proc/self/exe here, once, so the file whose
-		 * symbols we read is the file the kernel probes. (Under valgrind the
-		 * kernel's /proc/self/exe is the tool, not the program valgrind reports.)
-		 */
-		char *real = realpath(name, NULL);
-
-		if (!real)
-			return eb_err(-errno, "binary '%s': %s", name, strerror(errno));
-		if (strlen(real) >= out_sz) {
-			free(real);
+		if (strlen(name) >= out_sz)
 			return eb_err(-ENAMETOOLONG, "binary '%s': path too long", name);
-		}
-		strcpy(out, real);
-		free(real);
+		strcpy(out, name);
 		return 0;
 	}
 	if (strstr(name, ".so")) {
@@ -237,4 +225,24 @@ int eb_uprobe_find_binary(const char *name, char *out, size_t out_sz)
 	}
 	return eb_err(-ENOENT, "binary '%s': not found in %s", name,
 		      strstr(name, ".so") ? "the library directories" : "PATH");
+}
+
+/*
+ * The path handed to the kernel: symlinks such as /proc/self/exe resolved here,
+ * in user space, so the file whose symbols we read is the file the kernel probes.
+ * (Under valgrind, the kernel's /proc/self/exe is the tool, not the program.)
+ */
+int eb_uprobe_real_path(const char *path, char *out, size_t out_sz)
+{
+	char *real = realpath(path, NULL);
+
+	if (!real)
+		return eb_err(-errno, "binary '%s': %s", path, strerror(errno));
+	if (strlen(real) >= out_sz) {
+		free(real);
+		return eb_err(-ENAMETOOLONG, "binary '%s': path too long", path);
+	}
+	strcpy(out, real);
+	free(real);
+	return 0;
 }

@@ -137,15 +137,16 @@ START_TEST(reports_missing_things)
 
 	ck_assert_int_eq(eb_uprobe_find_binary("no-such-program-here", out, sizeof(out)), -ENOENT);
 	ck_assert_errmsg_has("not found in PATH");
-	ck_assert_int_eq(eb_uprobe_find_binary("/a/path/that/does/not/exist", out, sizeof(out)),
-			 -ENOENT);
+	ck_assert_int_eq(eb_uprobe_find_binary("/a/very/long/path/name", out, sizeof(out)),
+			 -ENAMETOOLONG);
+	/* The kernel is given the real file: symlinks such as /proc/self/exe resolved. */
+	ck_assert_int_eq(eb_uprobe_real_path("/a/path/that/does/not/exist", out, sizeof(out)), -ENOENT);
 	ck_assert_errmsg_has("binary '/a/path/that/does/not/exist': No such file");
-	/* Symlinks resolve to the real file, which must fit the caller's buffer. */
-	ck_assert_int_eq(eb_uprobe_find_binary("/proc/self/exe", out, 4), -ENAMETOOLONG);
+	ck_assert_int_eq(eb_uprobe_real_path("/proc/self/exe", out, 4), -ENAMETOOLONG);
 	{
 		char real[4096];
 
-		ck_assert_int_eq(eb_uprobe_find_binary("/proc/self/exe", real, sizeof(real)), 0);
+		ck_assert_int_eq(eb_uprobe_real_path("/proc/self/exe", real, sizeof(real)), 0);
 		ck_assert_msg(strstr(real, "unit_tests") && strncmp(real, "/proc/", 6) != 0,
 			      "/proc/self/exe not resolved: %s", real);
 	}
