@@ -187,6 +187,8 @@ static int record_kconfig_layout(struct eb_elf *e, struct ebpf_spec *spec)
 	return err ? eb_err_ctx(err, "%s", e->obj) : 0;
 }
 
+#define EB_KCONFIG_MAX (64u * 1024)
+
 /* The .kconfig map: the kconfig externs, each at its natural alignment. */
 static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 {
@@ -204,8 +206,13 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 			continue;
 		align = x->kcfg_type == EB_KCFG_CHAR_ARR ? 1 : x->size;
 		off = (off + align - 1) / align * align;
-		if (off + x->size > UINT32_MAX)
-			return eb_err(-EINVAL, "%s: .kconfig externs exceed 4 GiB", e->obj);
+		/*
+		 * Config values are flags, numbers and short strings: a .kconfig past
+		 * 64 KiB is a malformed object, refused before anyone allocates it.
+		 */
+		if (off + x->size > EB_KCONFIG_MAX)
+			return eb_err(-EINVAL, "%s: .kconfig extern '%s' (%u bytes) takes the .kconfig "
+				      "externs past %u bytes", e->obj, x->name, x->size, EB_KCONFIG_MAX);
 		x->offset = (uint32_t)off;
 		off += x->size;
 		n++;
