@@ -6,6 +6,7 @@
  */
 #include "ebpf_helpers.h"
 #include "ebpf_core.h"
+#include "core_task_results.h"
 
 struct task_struct___core {
 	int pid;
@@ -27,28 +28,6 @@ struct no_such_type_core_test {
 enum pid_type___core {
 	PIDTYPE_SID___core = 7,		/* 3 in the kernel */
 	PIDTYPE_NO_SUCH___core = 9,
-};
-
-struct core_results {
-	int pid;
-	int tgid;
-	int parent_tgid;
-	int pid_direct;
-	char comm[16];
-	int has_pid;
-	int has_missing_field;
-	unsigned long long reset_on_fork;
-	long long sid_value;
-	int sid_exists;
-	int no_such_enumval_exists;
-	int task_exists;
-	int no_such_type_exists;
-	unsigned long long list_head_size;
-	unsigned long long task_size;
-	unsigned int pid_size;
-	unsigned int comm_size;
-	int pid_signed;
-	int done;
 };
 
 struct core_results res;

@@ -16,33 +16,12 @@
 
 #include "testutil.h"
 #include "btf/btf.h"
+#include "testdata/include/core_task_results.h"
 
 #ifndef SCHED_RESET_ON_FORK
 #define SCHED_RESET_ON_FORK 0x40000000
 #endif
 
-/* Mirrors struct core_results in testdata/core_task.bpf.c. */
-struct core_results {
-	int pid;
-	int tgid;
-	int parent_tgid;
-	int pid_direct;
-	char comm[16];
-	int has_pid;
-	int has_missing_field;
-	unsigned long long reset_on_fork;
-	long long sid_value;
-	int sid_exists;
-	int no_such_enumval_exists;
-	int task_exists;
-	int no_such_type_exists;
-	unsigned long long list_head_size;
-	unsigned long long task_size;
-	unsigned int pid_size;
-	unsigned int comm_size;
-	int pid_signed;
-	int done;
-};
 
 static struct ebpf_collection *load_only(const char *prog_name, struct ebpf_spec **spec)
 {
