@@ -205,6 +205,37 @@ static bool has_syscall_wrapper(const struct eb_kallsyms *ks)
 	return false;
 }
 
+/*
+ * Which host files the externs need. kfuncs need only kernel BTF; reading
+ * /proc/kallsyms (tens of ms the first time) and inflating /proc/config.gz are
+ * paid only by objects that use them: ksym variables need kallsyms addresses,
+ * and a typed one also the config (to say CONFIG_KALLSYMS_ALL is off); kconfig
+ * externs need the config, and LINUX_HAS_SYSCALL_WRAPPER is read from kallsyms.
+ */
+static void extern_sources(const struct ebpf_spec *spec, bool *ksyms, bool *kconfig)
+{
+	*ksyms = *kconfig = false;
+	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
+		const struct eb_extern *x = &spec->externs[i];
+
+		switch (x->kind) {
+		case EBPF_EXTERN_KSYM_VAR:
+			*kconfig = true;
+			/* fall through */
+		case EBPF_EXTERN_KSYM_TYPELESS:
+			*ksyms = true;
+			break;
+		case EBPF_EXTERN_KCONFIG:
+			*kconfig = true;
+			if (!strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER"))
+				*ksyms = true;
+			break;
+		case EBPF_EXTERN_KFUNC:
+			break;
+		}
+	}
+}
+
 static bool has_core_relos(const struct ebpf_spec *spec)
 {
 	for (uint32_t i = 0; i < spec->sec_cnt; i++)
@@ -238,12 +269,14 @@ static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *
 		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
 		env->kbtf = NULL;
 	}
-	if (externs && eb_kallsyms_get(&coll->ksyms)) {
+	bool need_ksyms, need_kconfig;
+	extern_sources(coll->spec, &need_ksyms, &need_kconfig);
+	if (need_ksyms && eb_kallsyms_get(&coll->ksyms)) {
 		eb_debug("kallsyms unavailable: %s", ebpf_errmsg());
 		coll->ksyms = NULL;
 	}
 	env->ksyms = coll->ksyms;
-	if (externs && eb_kconfig_load(&coll->kconfig)) {
+	if (need_kconfig && eb_kconfig_load(&coll->kconfig)) {
 		eb_debug("kernel config unavailable: %s", ebpf_errmsg());
 		coll->kconfig = NULL;
 	}
