@@ -248,29 +248,68 @@ enum eb_core_kind {
 };
 struct eb_core_relo { uint32_t insn_off; uint32_t type_id; uint32_t access_str_off; uint32_t kind; };
 
-/* The records of one ELF section. sec_name points into the BTF string table. */
+/* The three tables of .BTF.ext. */
+enum eb_btf_ext_table { EB_EXT_FUNC_INFO, EB_EXT_LINE_INFO, EB_EXT_CORE_RELO };
+
+/*
+ * The records of one ELF section in one table. sec_name points into the BTF
+ * string table. A parsed .BTF.ext keeps its records raw (`raw`: cnt records of
+ * rec_size bytes in the file's byte order, insn_off in bytes), checked at parse
+ * only to lie inside the table: open costs O(sections), and a record is decoded
+ * and validated by eb_btf_ext_decode() when it is used. Records built in memory
+ * (tests) are given decoded in `recs` instead, and are trusted.
+ */
 struct eb_btf_ext_sec {
 	const char *sec_name;
 	uint32_t cnt;
-	void *recs;	/* eb_func_info[], eb_line_info[] or eb_core_relo[] */
+	void *recs;		/* decoded eb_func_info[] / eb_line_info[] / eb_core_relo[], or NULL */
+	const uint8_t *raw;	/* when recs is NULL */
+	uint32_t rec_size;	/* of a raw record, >= the decoded struct's size */
+	bool swap;		/* raw records are in the foreign byte order */
 };
 
 struct eb_btf_ext {
 	struct eb_btf_ext_sec *func_info;	uint32_t func_info_cnt;
 	struct eb_btf_ext_sec *line_info;	uint32_t line_info_cnt;
 	struct eb_btf_ext_sec *core_relo;	uint32_t core_relo_cnt;
+	void *owned;	/* eb_btf_ext_parse(): its copy of the section's bytes (raw points into it) */
 };
 
 /*
- * Parse and validate .BTF.ext against its .BTF (every string offset and type id
- * checked, record sizes at least the known size, insn offsets multiples of 8).
+ * Parse .BTF.ext against its .BTF: the header, each table's record size and
+ * each section's header (name string, record count, records inside the table).
+ * Records are not read here (see eb_btf_ext_decode). The bytes are copied once,
+ * so `data` may go away after the call.
  */
 int eb_btf_ext_parse(const void *data, size_t size, bool swap, const struct ebpf_btf *btf,
 		     struct eb_btf_ext **out);
+/* The same without the copy: `data` must stay valid and unchanged until eb_btf_ext_free(). */
+int eb_btf_ext_parse_borrowed(const void *data, size_t size, bool swap, const struct ebpf_btf *btf,
+			      struct eb_btf_ext **out);
 void eb_btf_ext_free(struct eb_btf_ext *ext);
 /* The records for section `sec_name` of one table (NULL if none). */
 const struct eb_btf_ext_sec *eb_btf_ext_find(const struct eb_btf_ext_sec *secs, uint32_t cnt,
 					     const char *sec_name);
+
+/* Size of one decoded record of `tab` (sizeof(struct eb_func_info) etc.). */
+size_t eb_btf_ext_rec_size(enum eb_btf_ext_table tab);
+/*
+ * The instruction record i (< s->cnt) describes, not validated (a raw insn_off
+ * that is not a multiple of 8 is refused by eb_btf_ext_decode): for searching.
+ */
+uint32_t eb_btf_ext_insn(const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab, uint32_t i);
+/*
+ * Decode records [first, first + n) of `s` (a section of table `tab`) into `out`
+ * (n decoded records), validating each against `btf` (the .BTF the .BTF.ext
+ * was parsed with): insn offset a multiple of 8, type ids in range (func_info:
+ * a FUNC), string offsets in range, CO-RE kind known. -EINVAL names the table,
+ * section, record index and field; -ERANGE if the range is outside the section.
+ */
+int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
+		      uint32_t first, uint32_t n, void *out);
+/* Decode a whole section into a new array (eb_free() it; NULL when s->cnt is 0). */
+int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
+			  enum eb_btf_ext_table tab, void **out);
 
 /* ------------------------------------------------------- writer, sanitizer */
 
@@ -314,6 +353,21 @@ enum eb_btf_feature {
 };
 
 /*
+ * What eb_btf_sanitize() would look at in `obj`: the eb_btf_feature bits its
+ * types rely on (kinds, FUNC linkage, kind flags, '?' names) and, in
+ * *has_externs, whether it holds extern FUNCs/VARs or extern DATASECs (always
+ * rewritten). With no externs and every used feature supported, the object's
+ * raw BTF can go to the kernel as is (see eb_btf_raw_canonical()).
+ */
+uint32_t eb_btf_features_used(const struct ebpf_btf *obj, bool *has_externs);
+/*
+ * Whether `btf`'s raw bytes are laid out as the kernel wants them and as
+ * eb_btf_builder_finish() would write them: a 24-byte header, types then
+ * strings, no gap, no trailing bytes, native byte order.
+ */
+bool eb_btf_raw_canonical(const struct ebpf_btf *btf);
+
+/*
  * Fill in what clang leaves for the loader in object BTF: DATASEC sizes and VAR
  * offsets of global-data sections (from the ELF section sizes and symbol values
  * the callback reports), sorted secinfos. Edits `btf` in place; it must own its
@@ -327,6 +381,12 @@ struct eb_btf_fixup_cb {
 	void *ctx;
 };
 int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb);
+/*
+ * The same for BTF parsed with EB_BTF_BORROW from `raw` (its eb_btf_raw()),
+ * bytes the caller owns and lets it write (a private mapping of an object file):
+ * the fix-ups are written into them. BTF that owns its bytes is fixed as above.
+ */
+int eb_btf_fixup_datasecs_writable(struct ebpf_btf *btf, void *raw, const struct eb_btf_fixup_cb *cb);
 
 /*
  * Produce the BTF blob to load into a kernel that supports `features` (a mask of

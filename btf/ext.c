@@ -3,11 +3,17 @@
  * .BTF.ext: per-section func_info, line_info and CO-RE relocation records.
  *
  * On disk each table is { u32 rec_size; then per ELF section { u32 sec_name_off;
- * u32 num_info; num_info records of rec_size bytes } }, insn_off in bytes. We
- * copy them into fixed-layout records with insn_off in instructions, validating
- * every string offset and type id against the object's .BTF, so the relocation
- * engine never sees a raw record. Records may be larger than the fields we know
- * (newer compilers); they may not be smaller.
+ * u32 num_info; num_info records of rec_size bytes } }, insn_off in bytes.
+ *
+ * Parsing checks the header and each section's header only, and keeps the
+ * records raw: an object with 10,000 CO-RE relocations used to spend half of
+ * its open decoding records most opens never use (a spec is often opened to be
+ * inspected, or loaded with some programs only). eb_btf_ext_decode() turns
+ * the records a load uses into fixed-layout records with insn_off in
+ * instructions, validating every string offset and type id against the
+ * object's .BTF, so the relocation engine and the kernel never see a raw
+ * record. Records may be larger than the fields we know (newer compilers);
+ * they may not be smaller.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,147 +25,191 @@
 #define EXT_HDR_MIN 24u		/* magic..line_info_len */
 #define EXT_HDR_CORE 32u	/* + core_relo_off, core_relo_len */
 
-enum ext_table { EXT_FUNC, EXT_LINE, EXT_CORE };
-
 static const char *const table_names[] = { "func_info", "line_info", "core_relo" };
 static const uint32_t rec_min[] = {
 	sizeof(struct eb_func_info), sizeof(struct eb_line_info), sizeof(struct eb_core_relo),
 };
 
-struct ext_reader {
-	const uint8_t *data;
-	size_t size;
-	bool swap;
-	const struct ebpf_btf *btf;
-};
-
-static uint32_t rd32(const struct ext_reader *r, size_t off)
+static uint32_t rd32(const uint8_t *p, bool swap)
 {
 	uint32_t v;
 
-	memcpy(&v, r->data + off, 4);
-	return r->swap ? __builtin_bswap32(v) : v;
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+size_t eb_btf_ext_rec_size(enum eb_btf_ext_table tab)
+{
+	return tab <= EB_EXT_CORE_RELO ? rec_min[tab] : 0;
+}
+
+uint32_t eb_btf_ext_insn(const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab, uint32_t i)
+{
+	uint32_t v;
+
+	/* insn_off is every record's first field, decoded or raw. */
+	if (s->recs) {
+		memcpy(&v, (const uint8_t *)s->recs + (size_t)i * eb_btf_ext_rec_size(tab), 4);
+		return v;
+	}
+	return rd32(s->raw + (size_t)i * s->rec_size, s->swap) / 8;
 }
 
 /*
  * Record checks. Each table is decoded by its own tight loop: string offsets are
  * checked by range against the string section's end (what eb_btf_str() would
- * accept) and type ids against the type count, computed once per table rather
- * than through a lookup call per field. Every field is still checked.
+ * accept) and type ids against the type count, computed once per call rather
+ * than through a lookup call per field. Every field is checked. `i` counts from
+ * the section's first record, so messages name the record as it is in the file.
  */
-static int bad_insn_off(enum ext_table tab, const char *sec, uint32_t i, uint32_t insn_off)
+static int bad_insn_off(enum eb_btf_ext_table tab, const char *sec, uint32_t i, uint32_t insn_off)
 {
 	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: insn offset %u is not a multiple of 8",
 		      table_names[tab], sec, i, insn_off);
 }
 
-static int bad_str(enum ext_table tab, const char *sec, uint32_t i, uint32_t off, const char *what)
+static int bad_str(enum eb_btf_ext_table tab, const char *sec, uint32_t i, uint32_t off, const char *what)
 {
 	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: %s string offset %u out of range",
 		      table_names[tab], sec, i, what, off);
 }
 
-static int bad_type(enum ext_table tab, const char *sec, uint32_t i, uint32_t id)
+static int bad_type(enum eb_btf_ext_table tab, const char *sec, uint32_t i, uint32_t id)
 {
 	return eb_err(-EINVAL, ".BTF.ext %s: section '%s' record %u: type id %u out of range", table_names[tab],
 		      sec, i, id);
 }
 
-static int read_func_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
-			  uint32_t rec_size, struct eb_func_info *out)
+static int decode_func(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
+		       struct eb_func_info *out)
 {
-	uint32_t type_cnt = eb_btf_type_cnt(r->btf);
+	uint32_t type_cnt = eb_btf_type_cnt(btf);
+	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
 
-	for (uint32_t i = 0; i < num; i++, off += rec_size) {
-		uint32_t insn_off = rd32(r, off), id = rd32(r, off + 4);
+	for (uint32_t i = first; i < first + n; i++, p += s->rec_size) {
+		uint32_t insn_off = rd32(p, s->swap), id = rd32(p + 4, s->swap);
 		const struct btf_type *t;
 
 		if (insn_off % 8)
-			return bad_insn_off(EXT_FUNC, sec, i, insn_off);
+			return bad_insn_off(EB_EXT_FUNC_INFO, s->sec_name, i, insn_off);
 		if (id >= type_cnt)
-			return bad_type(EXT_FUNC, sec, i, id);
-		t = eb_btf_type(r->btf, id);
+			return bad_type(EB_EXT_FUNC_INFO, s->sec_name, i, id);
+		t = eb_btf_type(btf, id);
 		if (!t || btf_kind(t) != BTF_KIND_FUNC)
 			return eb_err(-EINVAL, ".BTF.ext func_info: section '%s' record %u: type [%u] is not a FUNC",
-				      sec, i, id);
-		out[i] = (struct eb_func_info){ .insn_off = insn_off / 8, .type_id = id };
+				      s->sec_name, i, id);
+		*out++ = (struct eb_func_info){ .insn_off = insn_off / 8, .type_id = id };
 	}
 	return 0;
 }
 
-static int read_line_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
-			  uint32_t rec_size, struct eb_line_info *out)
+static int decode_line(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
+		       struct eb_line_info *out)
 {
-	uint32_t str_end = eb_btf_str_end(r->btf);
+	uint32_t str_end = eb_btf_str_end(btf);
+	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
 
-	for (uint32_t i = 0; i < num; i++, off += rec_size) {
-		struct eb_line_info *l = &out[i];
-		uint32_t insn_off = rd32(r, off);
+	for (uint32_t i = first; i < first + n; i++, p += s->rec_size, out++) {
+		uint32_t insn_off = rd32(p, s->swap);
 
-		l->insn_off = insn_off / 8;
-		l->file_name_off = rd32(r, off + 4);
-		l->line_off = rd32(r, off + 8);
-		l->line_col = rd32(r, off + 12);
+		out->insn_off = insn_off / 8;
+		out->file_name_off = rd32(p + 4, s->swap);
+		out->line_off = rd32(p + 8, s->swap);
+		out->line_col = rd32(p + 12, s->swap);
 		if (insn_off % 8)
-			return bad_insn_off(EXT_LINE, sec, i, insn_off);
-		if (l->file_name_off >= str_end)
-			return bad_str(EXT_LINE, sec, i, l->file_name_off, "file name");
-		if (l->line_off >= str_end)
-			return bad_str(EXT_LINE, sec, i, l->line_off, "line");
+			return bad_insn_off(EB_EXT_LINE_INFO, s->sec_name, i, insn_off);
+		if (out->file_name_off >= str_end)
+			return bad_str(EB_EXT_LINE_INFO, s->sec_name, i, out->file_name_off, "file name");
+		if (out->line_off >= str_end)
+			return bad_str(EB_EXT_LINE_INFO, s->sec_name, i, out->line_off, "line");
 	}
 	return 0;
 }
 
-static int read_core_recs(const struct ext_reader *r, const char *sec, size_t off, uint32_t num,
-			  uint32_t rec_size, struct eb_core_relo *out)
+static int decode_core(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
+		       struct eb_core_relo *out)
 {
-	uint32_t str_end = eb_btf_str_end(r->btf), type_cnt = eb_btf_type_cnt(r->btf);
+	uint32_t str_end = eb_btf_str_end(btf), type_cnt = eb_btf_type_cnt(btf);
+	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
 
-	for (uint32_t i = 0; i < num; i++, off += rec_size) {
-		struct eb_core_relo *c = &out[i];
-		uint32_t insn_off = rd32(r, off);
+	for (uint32_t i = first; i < first + n; i++, p += s->rec_size, out++) {
+		uint32_t insn_off = rd32(p, s->swap);
 
-		c->insn_off = insn_off / 8;
-		c->type_id = rd32(r, off + 4);
-		c->access_str_off = rd32(r, off + 8);
-		c->kind = rd32(r, off + 12);
+		out->insn_off = insn_off / 8;
+		out->type_id = rd32(p + 4, s->swap);
+		out->access_str_off = rd32(p + 8, s->swap);
+		out->kind = rd32(p + 12, s->swap);
 		if (insn_off % 8)
-			return bad_insn_off(EXT_CORE, sec, i, insn_off);
-		if (c->kind > EB_CORE_TYPE_MATCHES)
+			return bad_insn_off(EB_EXT_CORE_RELO, s->sec_name, i, insn_off);
+		if (out->kind > EB_CORE_TYPE_MATCHES)
 			return eb_err(-EINVAL, ".BTF.ext core_relo: section '%s' record %u: unknown relocation kind %u",
-				      sec, i, c->kind);
-		if (c->type_id >= type_cnt)
-			return bad_type(EXT_CORE, sec, i, c->type_id);
-		if (c->access_str_off >= str_end)
-			return bad_str(EXT_CORE, sec, i, c->access_str_off, "access");
+				      s->sec_name, i, out->kind);
+		if (out->type_id >= type_cnt)
+			return bad_type(EB_EXT_CORE_RELO, s->sec_name, i, out->type_id);
+		if (out->access_str_off >= str_end)
+			return bad_str(EB_EXT_CORE_RELO, s->sec_name, i, out->access_str_off, "access");
 	}
 	return 0;
 }
 
-static int read_recs(const struct ext_reader *r, enum ext_table tab, const char *sec, size_t off,
-		     uint32_t num, uint32_t rec_size, void *out)
+int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
+		      uint32_t first, uint32_t n, void *out)
 {
+	const char *name = s->sec_name ? s->sec_name : "?";
+
+	if (tab > EB_EXT_CORE_RELO)
+		return eb_err(-EINVAL, ".BTF.ext: unknown table %d", (int)tab);
+	if (first > s->cnt || n > s->cnt - first)
+		return eb_err(-ERANGE, ".BTF.ext %s: section '%s': records %u..%u of %u", table_names[tab], name,
+			      first, first + n, s->cnt);
+	if (!n)
+		return 0;
+	if (s->recs) {
+		memcpy(out, (const uint8_t *)s->recs + (size_t)first * rec_min[tab], (size_t)n * rec_min[tab]);
+		return 0;
+	}
+	if (!s->raw || !btf || s->rec_size < rec_min[tab])
+		return eb_err(-EINVAL, ".BTF.ext %s: section '%s' has no records to decode", table_names[tab], name);
 	switch (tab) {
-	case EXT_FUNC:
-		return read_func_recs(r, sec, off, num, rec_size, out);
-	case EXT_LINE:
-		return read_line_recs(r, sec, off, num, rec_size, out);
-	case EXT_CORE:
-		return read_core_recs(r, sec, off, num, rec_size, out);
+	case EB_EXT_FUNC_INFO:
+		return decode_func(btf, s, first, n, out);
+	case EB_EXT_LINE_INFO:
+		return decode_line(btf, s, first, n, out);
+	case EB_EXT_CORE_RELO:
+		return decode_core(btf, s, first, n, out);
 	}
 	return 0;
 }
 
-static void free_table(struct eb_btf_ext_sec *secs, uint32_t cnt)
+int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
+			  enum eb_btf_ext_table tab, void **out)
 {
-	for (uint32_t i = 0; secs && i < cnt; i++)
-		eb_free(secs[i].recs);
-	eb_free(secs);
+	void *recs;
+	int err;
+
+	*out = NULL;
+	if (!s->cnt)
+		return 0;
+	if (tab > EB_EXT_CORE_RELO)
+		return eb_err(-EINVAL, ".BTF.ext: unknown table %d", (int)tab);
+	recs = eb_calloc(s->cnt, rec_min[tab]);
+	if (!recs)
+		return -ENOMEM;
+	err = eb_btf_ext_decode(btf, s, tab, 0, s->cnt, recs);
+	if (err) {
+		eb_free(recs);
+		return err;
+	}
+	*out = recs;
+	return 0;
 }
 
-/* Parse the table at [start, start+len) of the data. */
-static int read_table(const struct ext_reader *r, enum ext_table tab, size_t start, size_t len,
-		      struct eb_btf_ext_sec **out, uint32_t *out_cnt)
+/*
+ * Read the section headers of the table at [start, start+len) of data: O(sections).
+ * Each section's records must lie inside the table; they are left raw.
+ */
+static int read_table(const uint8_t *data, bool swap, const struct ebpf_btf *btf, enum eb_btf_ext_table tab,
+		      size_t start, size_t len, struct eb_btf_ext_sec **out, uint32_t *out_cnt)
 {
 	struct eb_btf_ext_sec *secs = NULL;
 	size_t cap = 0, off = start, end = start + len;
@@ -172,13 +222,12 @@ static int read_table(const struct ext_reader *r, enum ext_table tab, size_t sta
 		return 0;
 	if (len < 4)
 		return eb_err(-EINVAL, ".BTF.ext %s: %zu bytes is too short", table_names[tab], len);
-	rec_size = rd32(r, off);
+	rec_size = rd32(data + off, swap);
 	off += 4;
 	if (rec_size < rec_min[tab] || rec_size % 4)
 		return eb_err(-EINVAL, ".BTF.ext %s: record size %u (need a multiple of 4, at least %u)",
 			      table_names[tab], rec_size, rec_min[tab]);
 	while (off < end) {
-		struct eb_btf_ext_sec *s;
 		uint32_t name_off, num;
 		const char *name;
 
@@ -187,10 +236,10 @@ static int read_table(const struct ext_reader *r, enum ext_table tab, size_t sta
 				     table_names[tab], off - start);
 			break;
 		}
-		name_off = rd32(r, off);
-		num = rd32(r, off + 4);
+		name_off = rd32(data + off, swap);
+		num = rd32(data + off + 4, swap);
 		off += 8;
-		name = eb_btf_str(r->btf, name_off);
+		name = eb_btf_str(btf, name_off);
 		if (!name) {
 			err = eb_err(-EINVAL, ".BTF.ext %s: section name offset %u out of range",
 				     table_names[tab], name_off);
@@ -203,21 +252,13 @@ static int read_table(const struct ext_reader *r, enum ext_table tab, size_t sta
 		}
 		if ((err = eb_grow((void **)&secs, &cap, (size_t)n + 1, sizeof(*secs))))
 			break;
-		s = &secs[n++];
-		s->sec_name = name;
-		s->cnt = num;
-		s->recs = eb_calloc(num ? num : 1, rec_min[tab]);
-		if (!s->recs) {
-			err = -ENOMEM;
-			break;
-		}
-		err = read_recs(r, tab, name, off, num, rec_size, s->recs);
-		if (err)
-			break;
+		secs[n++] = (struct eb_btf_ext_sec){
+			.sec_name = name, .cnt = num, .raw = data + off, .rec_size = rec_size, .swap = swap,
+		};
 		off += (size_t)num * rec_size;
 	}
 	if (err) {
-		free_table(secs, n);
+		eb_free(secs);
 		return err;
 	}
 	*out = secs;
@@ -225,47 +266,68 @@ static int read_table(const struct ext_reader *r, enum ext_table tab, size_t sta
 	return 0;
 }
 
-int eb_btf_ext_parse(const void *data, size_t size, bool swap, const struct ebpf_btf *btf,
-		     struct eb_btf_ext **out)
+static int parse(const uint8_t *data, size_t size, bool swap, const struct ebpf_btf *btf, struct eb_btf_ext *ext)
 {
-	struct ext_reader r = { .data = data, .size = size, .swap = swap, .btf = btf };
-	struct eb_btf_ext *ext;
 	uint32_t hdr_len, offs[3][2] = { { 0 } };
 	uint16_t magic;
 	int err;
 
-	*out = NULL;
 	if (!data || size < EXT_HDR_MIN)
 		return eb_err(-EINVAL, ".BTF.ext: %zu bytes is too short for a header", data ? size : 0);
+	if (!btf)
+		return eb_err(-EINVAL, ".BTF.ext without .BTF");
 	memcpy(&magic, data, 2);
 	if (swap)
 		magic = __builtin_bswap16(magic);
 	if (magic != BTF_MAGIC)
 		return eb_err(-EINVAL, ".BTF.ext: bad magic 0x%04x (expected 0xeb9f)", magic);
-	if (r.data[2] != BTF_VERSION)
-		return eb_err(-EINVAL, ".BTF.ext: unsupported version %u", r.data[2]);
-	if (r.data[3])
-		return eb_err(-EINVAL, ".BTF.ext: unsupported flags 0x%x", r.data[3]);
-	hdr_len = rd32(&r, 4);
+	if (data[2] != BTF_VERSION)
+		return eb_err(-EINVAL, ".BTF.ext: unsupported version %u", data[2]);
+	if (data[3])
+		return eb_err(-EINVAL, ".BTF.ext: unsupported flags 0x%x", data[3]);
+	hdr_len = rd32(data + 4, swap);
 	if (hdr_len < EXT_HDR_MIN || hdr_len > size)
 		return eb_err(-EINVAL, ".BTF.ext: header length %u outside %u..%zu", hdr_len, EXT_HDR_MIN, size);
 	for (int t = 0; t < 3; t++) {
-		if (t == EXT_CORE && hdr_len < EXT_HDR_CORE)
+		if (t == EB_EXT_CORE_RELO && hdr_len < EXT_HDR_CORE)
 			break;
-		offs[t][0] = rd32(&r, 8 + 8 * t);
-		offs[t][1] = rd32(&r, 12 + 8 * t);
+		offs[t][0] = rd32(data + 8 + 8 * t, swap);
+		offs[t][1] = rd32(data + 12 + 8 * t, swap);
 		if ((uint64_t)hdr_len + offs[t][0] + offs[t][1] > size)
 			return eb_err(-EINVAL, ".BTF.ext %s: offset %u length %u run past the %zu-byte section",
 				      table_names[t], offs[t][0], offs[t][1], size);
 	}
+	err = read_table(data, swap, btf, EB_EXT_FUNC_INFO, hdr_len + offs[0][0], offs[0][1], &ext->func_info,
+			 &ext->func_info_cnt);
+	if (!err)
+		err = read_table(data, swap, btf, EB_EXT_LINE_INFO, hdr_len + offs[1][0], offs[1][1],
+				 &ext->line_info, &ext->line_info_cnt);
+	if (!err)
+		err = read_table(data, swap, btf, EB_EXT_CORE_RELO, hdr_len + offs[2][0], offs[2][1],
+				 &ext->core_relo, &ext->core_relo_cnt);
+	return err;
+}
+
+static int parse_new(const void *data, size_t size, bool swap, const struct ebpf_btf *btf, bool copy,
+		     struct eb_btf_ext **out)
+{
+	struct eb_btf_ext *ext;
+	int err;
+
+	*out = NULL;
 	ext = eb_calloc(1, sizeof(*ext));
 	if (!ext)
 		return -ENOMEM;
-	err = read_table(&r, EXT_FUNC, hdr_len + offs[0][0], offs[0][1], &ext->func_info, &ext->func_info_cnt);
-	if (!err)
-		err = read_table(&r, EXT_LINE, hdr_len + offs[1][0], offs[1][1], &ext->line_info, &ext->line_info_cnt);
-	if (!err)
-		err = read_table(&r, EXT_CORE, hdr_len + offs[2][0], offs[2][1], &ext->core_relo, &ext->core_relo_cnt);
+	/* One copy of the whole section: the records stay raw in it until used. */
+	if (copy && data && size) {
+		ext->owned = eb_memdup(data, size);
+		if (!ext->owned) {
+			eb_free(ext);
+			return -ENOMEM;
+		}
+		data = ext->owned;
+	}
+	err = parse(data, size, swap, btf, ext);
 	if (err) {
 		eb_btf_ext_free(ext);
 		return err;
@@ -274,13 +336,26 @@ int eb_btf_ext_parse(const void *data, size_t size, bool swap, const struct ebpf
 	return 0;
 }
 
+int eb_btf_ext_parse(const void *data, size_t size, bool swap, const struct ebpf_btf *btf,
+		     struct eb_btf_ext **out)
+{
+	return parse_new(data, size, swap, btf, true, out);
+}
+
+int eb_btf_ext_parse_borrowed(const void *data, size_t size, bool swap, const struct ebpf_btf *btf,
+			      struct eb_btf_ext **out)
+{
+	return parse_new(data, size, swap, btf, false, out);
+}
+
 void eb_btf_ext_free(struct eb_btf_ext *ext)
 {
 	if (!ext)
 		return;
-	free_table(ext->func_info, ext->func_info_cnt);
-	free_table(ext->line_info, ext->line_info_cnt);
-	free_table(ext->core_relo, ext->core_relo_cnt);
+	eb_free(ext->func_info);
+	eb_free(ext->line_info);
+	eb_free(ext->core_relo);
+	eb_free(ext->owned);
 	eb_free(ext);
 }
 

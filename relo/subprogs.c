@@ -170,45 +170,37 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	return 0;
 }
 
-/* Every .BTF.ext record starts with the instruction it describes. */
-_Static_assert(offsetof(struct eb_func_info, insn_off) == 0, "insn_off first");
-_Static_assert(offsetof(struct eb_line_info, insn_off) == 0, "insn_off first");
-_Static_assert(offsetof(struct eb_core_relo, insn_off) == 0, "insn_off first");
-
-static uint32_t rec_insn(const void *recs, size_t rec_size, uint32_t i)
-{
-	uint32_t v;
-
-	memcpy(&v, (const char *)recs + (size_t)i * rec_size, sizeof(v));
-	return v;
-}
-
 /*
- * Append the records of `es` that describe function `f` to *out, rebased onto
- * `start`. A section's records are in instruction order (clang emits them as it
- * emits the code, and the kernel wants func_info and line_info ascending), so a
- * binary search finds the function's first one and only its own are walked:
- * scanning the whole section for every program made a section of many
- * programs quadratic. Records out of order within the function are refused,
- * as the search could not be trusted for them.
+ * Append the records of `es` (table `tab`) that describe function `f` to *out,
+ * decoded and rebased onto `start`. A section's records are in instruction
+ * order (clang emits them as it emits the code, and the kernel wants func_info
+ * and line_info ascending), so a binary search finds the function's first one
+ * and only its own are walked: scanning the whole section for every program
+ * made a section of many programs quadratic. Records out of order within the
+ * function are refused, as the search could not be trusted for them. Only the
+ * records a program uses are decoded and validated (.BTF.ext parsing leaves
+ * them raw), so a bad one fails this program's load, before the kernel.
  */
-static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es, const char *what,
-		      size_t rec_size, const struct eb_func *f, uint32_t start, void **out,
+static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es, enum eb_btf_ext_table tab,
+		      const char *what, const struct eb_func *f, uint32_t start, void **out,
 		      uint32_t *out_cnt, size_t *cap)
 {
+	size_t rec_size = eb_btf_ext_rec_size(tab);
 	uint32_t lo = 0, hi = es->cnt, end, prev;
+	char *o;
+	int err;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (rec_insn(es->recs, rec_size, mid) < f->off)
+		if (eb_btf_ext_insn(es, tab, mid) < f->off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	prev = f->off;
 	for (end = lo; end < es->cnt; end++) {
-		uint32_t insn = rec_insn(es->recs, rec_size, end);
+		uint32_t insn = eb_btf_ext_insn(es, tab, end);
 
 		if (insn - f->off >= f->cnt)
 			break;
@@ -222,13 +214,19 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 		return 0;
 	if (eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size))
 		return -ENOMEM;
-	for (uint32_t i = lo; i < end; i++) {
-		char *o = (char *)*out + (size_t)(*out_cnt)++ * rec_size;
-		uint32_t insn = start + (rec_insn(es->recs, rec_size, i) - f->off);
+	o = (char *)*out + (size_t)*out_cnt * rec_size;
+	err = eb_btf_ext_decode(c->spec->btf, es, tab, lo, end - lo, o);
+	if (err)
+		return eb_err_ctx(err, "prog '%s'", c->prog->name);
+	/* insn_off is every decoded record's first field (eb_btf_ext_insn relies on it too). */
+	for (uint32_t i = lo; i < end; i++, o += rec_size) {
+		uint32_t insn;
 
-		memcpy(o, (const char *)es->recs + (size_t)i * rec_size, rec_size);
+		memcpy(&insn, o, sizeof(insn));
+		insn = start + (insn - f->off);
 		memcpy(o, &insn, sizeof(insn));
 	}
+	*out_cnt += end - lo;
 	return 0;
 }
 
@@ -240,13 +238,13 @@ static int carry_ext(struct link_ctx *c, const struct eb_placed *p)
 	int err = 0;
 
 	if (sec->func_info)
-		err = carry_recs(c, sec->func_info, "func_info", sizeof(struct eb_func_info), f, p->start,
+		err = carry_recs(c, sec->func_info, EB_EXT_FUNC_INFO, "func_info", f, p->start,
 				 (void **)&c->out->func_info, &c->out->func_info_cnt, &c->fi_cap);
 	if (!err && sec->line_info)
-		err = carry_recs(c, sec->line_info, "line_info", sizeof(struct eb_line_info), f, p->start,
+		err = carry_recs(c, sec->line_info, EB_EXT_LINE_INFO, "line_info", f, p->start,
 				 (void **)&c->out->line_info, &c->out->line_info_cnt, &c->li_cap);
 	if (!err && sec->core_relo)
-		err = carry_recs(c, sec->core_relo, "CO-RE", sizeof(struct eb_core_relo), f, p->start,
+		err = carry_recs(c, sec->core_relo, EB_EXT_CORE_RELO, "CO-RE", f, p->start,
 				 (void **)&c->lk->core, &c->lk->core_cnt, &c->core_cap);
 	return err;
 }

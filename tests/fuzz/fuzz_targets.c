@@ -11,6 +11,7 @@
 #include <ebpf/ebpf.h>
 
 #include "btf/btf.h"
+#include "lib/alloc.h"
 #include "lib/spec.h"
 #include "relo/relo.h"
 #include "fuzz_common.h"
@@ -102,8 +103,21 @@ int eb_fuzz_btf_ext(const uint8_t *data, size_t size)
 		return 0;
 	if (eb_btf_parse(data, btf_len, NULL, EB_BTF_COPY, &btf) == 0 &&
 	    eb_btf_ext_parse(data + btf_len, size - btf_len, false, btf, &ext) == 0) {
-		for (uint32_t i = 0; i < ext->func_info_cnt; i++)
-			(void)eb_btf_ext_find(ext->func_info, ext->func_info_cnt, ext->func_info[i].sec_name);
+		const struct eb_btf_ext_sec *tabs[3] = { ext->func_info, ext->line_info, ext->core_relo };
+		const uint32_t cnts[3] = { ext->func_info_cnt, ext->line_info_cnt, ext->core_relo_cnt };
+
+		/* Records are decoded where a load uses them: decode every one, as loads would. */
+		for (int t = 0; t < 3; t++) {
+			for (uint32_t i = 0; i < cnts[t]; i++) {
+				void *recs = NULL;
+
+				(void)eb_btf_ext_find(tabs[t], cnts[t], tabs[t][i].sec_name);
+				if (eb_btf_ext_decode_all(btf, &tabs[t][i], (enum eb_btf_ext_table)t, &recs) == 0)
+					for (uint32_t k = 0; k < tabs[t][i].cnt; k++)
+						(void)eb_btf_ext_insn(&tabs[t][i], (enum eb_btf_ext_table)t, k);
+				eb_free(recs);
+			}
+		}
 	}
 	eb_btf_ext_free(ext);
 	eb_btf_put(btf);

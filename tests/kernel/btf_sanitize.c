@@ -182,8 +182,11 @@ static void check_func_info(const struct ebpf_spec *spec, const struct ebpf_btf 
 
 	ck_assert_ptr_nonnull(ext);
 	for (uint32_t s = 0; s < ext->func_info_cnt; s++) {
-		const struct eb_func_info *fi = ext->func_info[s].recs;
+		struct eb_func_info *fi = NULL;
 
+		/* Records stay raw in the spec until used: decode (and validate) them here. */
+		ck_assert_int_eq(eb_btf_ext_decode_all(spec->btf, &ext->func_info[s], EB_EXT_FUNC_INFO,
+						       (void **)&fi), 0);
 		for (uint32_t i = 0; i < ext->func_info[s].cnt; i++, seen++) {
 			const struct btf_type *o = eb_btf_type(spec->btf, fi[i].type_id);
 			const struct btf_type *t = eb_btf_type(san, fi[i].type_id);
@@ -192,6 +195,7 @@ static void check_func_info(const struct ebpf_spec *spec, const struct ebpf_btf 
 			ck_assert_uint_eq(btf_kind(t), mask & EB_BTF_FEAT_FUNC ? BTF_KIND_FUNC : BTF_KIND_TYPEDEF);
 			ck_assert_str_eq(eb_btf_name(san, t), eb_btf_name(spec->btf, o));
 		}
+		eb_free(fi);
 	}
 	ck_assert_uint_gt(seen, 0);
 }

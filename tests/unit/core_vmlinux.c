@@ -89,7 +89,7 @@ START_TEST(test_golden_every_kind_against_vmlinux)
 	struct eb_core_spec *ls = calloc(1, sizeof(*ls));
 	int32_t task_id, list_id;
 	uint32_t pid_type;
-	const struct eb_core_relo *recs;
+	struct eb_core_relo *recs = NULL;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		test_skip(__func__, "no /sys/kernel/btf/vmlinux");
@@ -132,7 +132,8 @@ START_TEST(test_golden_every_kind_against_vmlinux)
 
 		insns = eb_memdup(sec->insns, sec->insn_cnt * sizeof(*insns));
 		ck_assert_ptr_nonnull(insns);
-		recs = sec->core_relo->recs;
+		ck_assert_int_eq(eb_btf_ext_decode_all(spec->btf, sec->core_relo, EB_EXT_CORE_RELO,
+						       (void **)&recs), 0);
 		ck_assert_msg(eb_core_apply(spec->btf, vm, NULL, "core_read_task", insns, sec->insn_cnt, recs,
 					    sec->core_relo->cnt, &out) == 0, "%s", ebpf_errmsg());
 		ck_assert_uint_eq(out.note_cnt, 0);
@@ -157,6 +158,7 @@ START_TEST(test_golden_every_kind_against_vmlinux)
 			ck_assert_msg(g[j].seen, "no relocation '%s' in the object", g[j].what);
 	}
 	/* The bitfield: lshift puts its bit at 63 after a load at the reported offset. */
+	eb_free(recs);
 	eb_free(insns);
 	eb_free(out.notes);
 	free(ls);
@@ -173,6 +175,7 @@ START_TEST(test_missing_field_poisons_load)
 	struct ebpf_insn *insns;
 	struct eb_relo_prog out = { 0 };
 	bool poisoned = false;
+	void *recs = NULL;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
 		test_skip(__func__, "no /sys/kernel/btf/vmlinux");
@@ -185,8 +188,9 @@ START_TEST(test_missing_field_poisons_load)
 		sec = find_sec(spec, "syscall");
 	ck_assert_ptr_nonnull(sec);
 	insns = eb_memdup(sec->insns, sec->insn_cnt * sizeof(*insns));
+	ck_assert_int_eq(eb_btf_ext_decode_all(spec->btf, sec->core_relo, EB_EXT_CORE_RELO, &recs), 0);
 	ck_assert_int_eq(eb_core_apply(spec->btf, vm, NULL, "core_read_missing", insns, sec->insn_cnt,
-				       sec->core_relo->recs, sec->core_relo->cnt, &out), 0);
+				       recs, sec->core_relo->cnt, &out), 0);
 	for (uint32_t i = 0; i < out.note_cnt; i++) {
 		const struct ebpf_insn *p = &insns[out.notes[i].insn];
 
@@ -200,6 +204,7 @@ START_TEST(test_missing_field_poisons_load)
 	}
 	ck_assert_msg(poisoned, "no poisoned instruction with the expected note");
 	eb_free(out.notes);
+	eb_free(recs);
 	eb_free(insns);
 	ebpf_spec_free(spec);
 	eb_btf_put(vm);

@@ -91,10 +91,10 @@ static void fixture_setup(void)
 	f->main_li[2] = (struct eb_line_info){ 8, 1, 12, 0 };
 	f->text_li[0] = (struct eb_line_info){ 0, 1, 20, 0 };
 	f->text_li[1] = (struct eb_line_info){ 2, 1, 21, 0 };
-	f->fi_sec[0] = (struct eb_btf_ext_sec){ "syscall", 2, f->main_fi };
-	f->fi_sec[1] = (struct eb_btf_ext_sec){ ".text", 2, f->text_fi };
-	f->li_sec[0] = (struct eb_btf_ext_sec){ "syscall", 3, f->main_li };
-	f->li_sec[1] = (struct eb_btf_ext_sec){ ".text", 2, f->text_li };
+	f->fi_sec[0] = (struct eb_btf_ext_sec){ .sec_name = "syscall", .cnt = 2, .recs = f->main_fi };
+	f->fi_sec[1] = (struct eb_btf_ext_sec){ .sec_name = ".text", .cnt = 2, .recs = f->text_fi };
+	f->li_sec[0] = (struct eb_btf_ext_sec){ .sec_name = "syscall", .cnt = 3, .recs = f->main_li };
+	f->li_sec[1] = (struct eb_btf_ext_sec){ .sec_name = ".text", .cnt = 2, .recs = f->text_li };
 
 	f->secs[0] = (struct eb_text_sec){ .name = "syscall", .insns = f->main_insns, .insn_cnt = 10,
 					   .relocs = f->main_relocs, .reloc_cnt = 5,

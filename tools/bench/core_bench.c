@@ -141,13 +141,19 @@ static int run_ours(const char *obj, uint32_t *relo_cnt)
 		const struct eb_text_sec *sec = &spec->secs[i];
 		struct eb_relo_prog out = { 0 };
 		struct ebpf_insn *insns;
+		void *recs = NULL;
 
 		if (!sec->core_relo)
 			continue;
+		/* .BTF.ext records stay raw in the spec until used: decode them as a load does. */
+		err = eb_btf_ext_decode_all(spec->btf, sec->core_relo, EB_EXT_CORE_RELO, &recs);
+		if (err)
+			break;
 		insns = eb_memdup(sec->insns, sec->insn_cnt * sizeof(*insns));
 		err = insns ? eb_core_apply(spec->btf, vm, cache, sec->name, insns, sec->insn_cnt,
-					    sec->core_relo->recs, sec->core_relo->cnt, &out)
+					    recs, sec->core_relo->cnt, &out)
 			    : -ENOMEM;
+		eb_free(recs);
 		*relo_cnt += sec->core_relo->cnt;
 		if (out.note_cnt)
 			fprintf(stderr, "core_bench: unexpected note: %s\n", out.notes[0].what);
