@@ -5,12 +5,15 @@
  * answering all of them costs about what one linear lookup does, far less than
  * building the name index for ~126,000 vmlinux names.
  *
- * Per type, the kind (already in the header being read) is tested against the
- * kinds asked for, then the first two bytes of the name against a 64 Kib bitmap
- * of the wanted names' first two bytes; only the few survivors are compared in
- * full (binary search over the wanted names sorted by those two bytes). Types
- * are visited in id order, so each name gets its lowest id, as eb_btf_find()
- * gives; the scan stops once every name is resolved.
+ * Per type, the name's first eight bytes (up to its NUL) are hashed into a
+ * 64 Kib bitmap of the wanted names' hashes; only the few survivors have their
+ * kind checked and are compared in full (binary search over the wanted names
+ * sorted by hash). Eight bytes rather than two because kernel names share
+ * prefixes ("bpf_", "sk_", "__"): with two, thousands of types reached strcmp.
+ * The kind is tested after the bitmap, not before: half of vmlinux's types are
+ * FUNCs, so a kind test first is a coin-flip branch per type. Types are
+ * visited in id order, so each name gets its lowest id, as eb_btf_find() gives;
+ * the scan stops once every name is resolved.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,15 +23,39 @@
 #include "lib/alloc.h"
 
 struct want {
-	uint16_t key;		/* first two bytes of the name */
+	uint16_t key;		/* key_of(name) */
 	unsigned kind;		/* 0: any */
 	uint32_t idx;		/* position in the caller's arrays */
 	const char *name;
 };
 
+/*
+ * Hash of a name's first eight bytes, those after its NUL masked off. `s` must
+ * have 8 readable bytes (callers copy names that end closer than that to the end
+ * of their string table).
+ */
+static inline uint16_t key_of8(const char *s)
+{
+	uint64_t x, nul;
+
+	memcpy(&x, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);	/* the trick below finds the least significant zero byte */
+#endif
+	/* lowest byte that is zero: the classic has-zero-byte trick, first hit exact */
+	nul = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+	if (nul)
+		x &= (nul & -nul) - 1;
+	return (uint16_t)((x * 0x9e3779b97f4a7c15ull) >> 48);
+}
+
 static uint16_t key_of(const char *s)
 {
-	return (uint16_t)((uint8_t)s[0] << 8 | (s[0] ? (uint8_t)s[1] : 0));
+	char buf[8] = { 0 };
+
+	for (size_t i = 0; i < sizeof(buf) && s[i]; i++)
+		buf[i] = s[i];
+	return key_of8(buf);
 }
 
 static int cmp_want(const void *a, const void *b)
@@ -68,17 +95,25 @@ static size_t lower_bound(const struct want *w, size_t n, uint16_t key)
 /* One pass over `btf`'s own types (its base is scanned separately, first). */
 static void scan_one(const struct ebpf_btf *btf, struct scan_state *st)
 {
+	/* names starting in the last 8 bytes of the table are hashed from a copy */
+	uint32_t fast_end = btf->strs_len >= 8 ? btf->strs_len - 8 : 0;
+
 	for (uint32_t i = 0; i < btf->nr && st->left; i++) {
 		const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
-		unsigned kind = btf_kind(t);
 		uint32_t rel = t->name_off - btf->start_str;
 		const char *tn;
 		uint16_t key;
+		unsigned kind = btf_kind(t);
 
 		if (!((st->kinds >> kind) & 1) || !t->name_off)
 			continue;
-		tn = rel < btf->strs_len ? btf->strs + rel : eb_btf_name(btf, t);
-		key = key_of(tn);
+		if (rel < fast_end) {
+			tn = btf->strs + rel;
+			key = key_of8(tn);
+		} else {
+			tn = rel < btf->strs_len ? btf->strs + rel : eb_btf_name(btf, t);
+			key = key_of(tn);
+		}
 		if (!((st->bits[key >> 6] >> (key & 63)) & 1))
 			continue;
 		for (size_t j = lower_bound(st->w, st->n, key); j < st->n && st->w[j].key == key; j++) {

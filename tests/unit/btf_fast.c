@@ -106,6 +106,50 @@ START_TEST(find_many_agrees)
 }
 END_TEST
 
+/*
+ * The batched scan hashes a name's first eight bytes: names shorter than that,
+ * exactly that long, sharing those eight bytes, or ending at the very end of the
+ * string table (where eight bytes are not readable) must all be found, by kind.
+ */
+START_TEST(find_many_name_edges)
+{
+	static const char *const names[] = {
+		"a", "abcdefgh", "abcdefghi", "abcdefghj", "abcdefg", "x", "zz", "abc",
+	};
+	static const unsigned kinds[] = { 0, 0, 0, 0, 0, BTF_KIND_TYPEDEF, BTF_KIND_STRUCT, BTF_KIND_INT };
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	struct tblob b;
+	struct ebpf_btf *btf;
+	int32_t ids[N];
+	void *raw;
+	size_t size;
+
+	tb_init(&b, 0);
+	tb_type(&b, tb_str(&b, "abcdefghi"), BTF_KIND_INT, 0, 0, 4);	/* [1] */
+	tb_w(&b, 32);
+	tb_type(&b, tb_str(&b, "abcdefgh"), BTF_KIND_TYPEDEF, 0, 0, 1);	/* [2] */
+	tb_type(&b, tb_str(&b, "abcdefghj"), BTF_KIND_TYPEDEF, 0, 0, 1);	/* [3] */
+	tb_type(&b, tb_str(&b, "abcdefg"), BTF_KIND_TYPEDEF, 0, 0, 1);	/* [4] */
+	tb_type(&b, tb_str(&b, "a"), BTF_KIND_TYPEDEF, 0, 0, 1);		/* [5] */
+	tb_type(&b, tb_str(&b, "x"), BTF_KIND_INT, 0, 0, 4);		/* [6]: not a TYPEDEF */
+	tb_w(&b, 32);
+	tb_type(&b, tb_str(&b, "zz"), BTF_KIND_STRUCT, 0, 0, 0);		/* [7]: last string */
+	raw = tb_build(&b, &size);
+	ck_assert_int_eq(eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &btf), 0);
+	ck_assert_int_eq(eb_btf_find_many(btf, names, kinds, N, ids), 6);
+	ck_assert_int_eq(ids[0], 5);
+	ck_assert_int_eq(ids[1], 2);
+	ck_assert_int_eq(ids[2], 1);
+	ck_assert_int_eq(ids[3], 3);
+	ck_assert_int_eq(ids[4], 4);
+	ck_assert_int_eq(ids[5], -ENOENT);
+	ck_assert_int_eq(ids[6], 7);
+	ck_assert_int_eq(ids[7], -ENOENT);
+	eb_btf_put(btf);
+	free(raw);
+}
+END_TEST
+
 Suite *suite_btf_fast(void)
 {
 	Suite *s = suite_create("btf_fast");
@@ -114,6 +158,7 @@ Suite *suite_btf_fast(void)
 	tcase_add_test(tc, trusted_matches_full);
 	tcase_add_test(tc, trusted_keeps_bounds);
 	tcase_add_test(tc, find_many_agrees);
+	tcase_add_test(tc, find_many_name_edges);
 	suite_add_tcase(s, tc);
 	return s;
 }
