@@ -380,6 +380,75 @@ static bool decl_tag_target_ok(struct san *s, const struct btf_type *tag)
 	}
 }
 
+/* ------------------------------------------------------------ the fast path */
+
+uint32_t eb_btf_features_used(const struct ebpf_btf *obj, bool *has_externs)
+{
+	uint32_t used = 0;
+
+	*has_externs = false;
+	for (uint32_t id = 1; obj && id < eb_btf_type_cnt(obj); id++) {
+		const struct btf_type *t = eb_btf_type(obj, id);
+
+		switch (btf_kind(t)) {
+		case BTF_KIND_VAR:
+			used |= EB_BTF_FEAT_DATASEC;
+			if (btf_var_info(t)->linkage == BTF_VAR_GLOBAL_EXTERN)
+				*has_externs = true;
+			break;
+		case BTF_KIND_DATASEC:
+			used |= EB_BTF_FEAT_DATASEC;
+			if (eb_btf_name(obj, t)[0] == '?')
+				used |= EB_BTF_FEAT_QMARK_DATASEC;
+			if (extern_datasec(obj, t))
+				*has_externs = true;
+			break;
+		case BTF_KIND_FUNC:
+			used |= EB_BTF_FEAT_FUNC;
+			if (btf_vlen(t) == BTF_FUNC_GLOBAL)
+				used |= EB_BTF_FEAT_FUNC_GLOBAL;
+			else if (btf_vlen(t) == BTF_FUNC_EXTERN)
+				*has_externs = true;
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			used |= EB_BTF_FEAT_FUNC;
+			break;
+		case BTF_KIND_FLOAT:
+			used |= EB_BTF_FEAT_FLOAT;
+			break;
+		case BTF_KIND_DECL_TAG:
+			used |= EB_BTF_FEAT_DECL_TAG;
+			break;
+		case BTF_KIND_TYPE_TAG:
+			used |= EB_BTF_FEAT_TYPE_TAG;
+			break;
+		case BTF_KIND_ENUM64:
+			used |= EB_BTF_FEAT_ENUM64;
+			break;
+		case BTF_KIND_ENUM:
+			/* the signedness flag came with ENUM64 (rewrite_one clears it) */
+			if (btf_kflag(t))
+				used |= EB_BTF_FEAT_ENUM64;
+			break;
+		default:
+			break;
+		}
+	}
+	return used;
+}
+
+bool eb_btf_raw_canonical(const struct ebpf_btf *btf)
+{
+	const struct btf_header *h = (const struct btf_header *)btf->raw;
+
+	return btf->raw && !btf->base && !btf->swapped && btf->raw_size >= sizeof(*h) &&
+	       btf->hdr_len == sizeof(*h) && h->flags == 0 && btf->types == btf->raw + sizeof(*h) &&
+	       btf->strs == (const char *)btf->types + btf->types_len &&
+	       btf->raw_size == sizeof(*h) + (size_t)btf->types_len + btf->strs_len;
+}
+
+/* ------------------------------------------------------------ the rewrite */
+
 int eb_btf_sanitize(const struct ebpf_btf *obj, uint32_t features, void **data, size_t *size)
 {
 	struct san s = { .obj = obj, .features = features };

@@ -37,13 +37,11 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 		prog_release(&coll->progs[i]);
 	for (uint32_t i = 0; i < coll->map_cnt; i++) {
 		eb_close(coll->maps[i].fd);
-		eb_free(coll->maps[i].name);
 		eb_free(coll->maps[i].pin_path);
 	}
 	eb_free(coll->progs);
 	eb_free(coll->maps);
 	eb_close(coll->btf_fd);
-	eb_free(coll->license);
 	if (coll->externs)
 		eb_relo_externs_free(coll->externs, coll->extern_cnt);
 	eb_core_cache_free(coll->env.core_cache);
@@ -89,17 +87,15 @@ static int setup_objects(struct ebpf_collection *coll, const struct ebpf_spec *s
 		m->spec = ms;
 		m->fd = -1;
 		coll->map_cnt++;
-		m->name = eb_strdup(ms->name);
-		if (!m->name)
-			return -ENOMEM;
+		m->name = ms->name;	/* borrowed too, like the programs' */
 		m->type = ms->type;
 		m->key_size = ms->key_size;
 		m->value_size = ms->value_size;
 		m->max_entries = ms->max_entries;
 		m->flags = ms->flags;
 	}
-	coll->license = eb_strdup(spec->license ? spec->license : "");
-	return coll->license ? 0 : -ENOMEM;
+	coll->license = spec->license ? spec->license : "";
+	return 0;
 }
 
 /* Which programs to load: the named ones, or every autoload program. */
@@ -157,20 +153,18 @@ static void mark_relocs(const struct ebpf_spec *spec, bool *need, const struct e
 
 /*
  * With an explicit program list, create only the maps those programs (and any
- * subprogram, which may be shared) reference; otherwise every map.
+ * subprogram, which may be shared) reference; otherwise every map (*out NULL).
  */
 static int select_maps(struct ebpf_collection *coll, bool all, bool **out)
 {
 	const struct ebpf_spec *spec = coll->spec;
+	*out = NULL;
+	if (all)
+		return 0;
 	bool *need = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*need));
 	if (!need)
 		return -ENOMEM;
 	*out = need;
-	if (all) {
-		for (uint32_t i = 0; i < spec->map_cnt; i++)
-			need[i] = true;
-		return 0;
-	}
 	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
 		const struct ebpf_prog_spec *ps = coll->progs[i].spec;
 		if (!coll->progs[i].selected)
@@ -212,23 +206,30 @@ static bool has_syscall_wrapper(const struct eb_kallsyms *ks)
  * and a typed one also the config (to say CONFIG_KALLSYMS_ALL is off); kconfig
  * externs need the config, and LINUX_HAS_SYSCALL_WRAPPER is read from kallsyms.
  */
-static void extern_sources(const struct ebpf_spec *spec, bool *ksyms, bool *kconfig)
+struct extern_needs {
+	bool ksyms, kconfig;
+	bool bpf_cookie;	/* LINUX_HAS_BPF_COOKIE: a helper probe (a program load) */
+};
+
+static void extern_sources(const struct ebpf_spec *spec, struct extern_needs *n)
 {
-	*ksyms = *kconfig = false;
+	n->ksyms = n->kconfig = n->bpf_cookie = false;
 	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
 		const struct eb_extern *x = &spec->externs[i];
 
 		switch (x->kind) {
 		case EBPF_EXTERN_KSYM_VAR:
-			*kconfig = true;
+			n->kconfig = true;
 			/* fall through */
 		case EBPF_EXTERN_KSYM_TYPELESS:
-			*ksyms = true;
+			n->ksyms = true;
 			break;
 		case EBPF_EXTERN_KCONFIG:
-			*kconfig = true;
+			n->kconfig = true;
 			if (!strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER"))
-				*ksyms = true;
+				n->ksyms = true;
+			else if (!strcmp(x->name, "LINUX_HAS_BPF_COOKIE"))
+				n->bpf_cookie = true;
 			break;
 		case EBPF_EXTERN_KFUNC:
 			break;
@@ -269,20 +270,22 @@ static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *
 		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
 		env->kbtf = NULL;
 	}
-	bool need_ksyms, need_kconfig;
-	extern_sources(coll->spec, &need_ksyms, &need_kconfig);
-	if (need_ksyms && eb_kallsyms_get(&coll->ksyms)) {
+	struct extern_needs need;
+	extern_sources(coll->spec, &need);
+	if (need.ksyms && eb_kallsyms_get(&coll->ksyms)) {
 		eb_debug("kallsyms unavailable: %s", ebpf_errmsg());
 		coll->ksyms = NULL;
 	}
 	env->ksyms = coll->ksyms;
-	if (need_kconfig && eb_kconfig_load(&coll->kconfig)) {
+	if (need.kconfig && eb_kconfig_load(&coll->kconfig)) {
 		eb_debug("kernel config unavailable: %s", ebpf_errmsg());
 		coll->kconfig = NULL;
 	}
 	env->kconfig = coll->kconfig;
-	env->kernel_version = eb_kernel_version();
-	env->has_bpf_cookie = eb_feature(EB_FEAT_BPF_COOKIE) == EB_YES;
+	/* LINUX_KERNEL_VERSION is the only reader */
+	env->kernel_version = need.kconfig ? eb_kernel_version() : 0;
+	/* only the kconfig extern reads it; the probe is a program load of its own */
+	env->has_bpf_cookie = need.bpf_cookie && eb_feature(EB_FEAT_BPF_COOKIE) == EB_YES;
 	env->has_syscall_wrapper = has_syscall_wrapper(coll->ksyms);
 	env->allow_module_btf = true;
 	eb_err_clear();
@@ -292,23 +295,36 @@ static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *
 /* The object's BTF, sanitized for this kernel: needed for func_info and map BTF. */
 static void load_btf(struct ebpf_collection *coll)
 {
+	const struct ebpf_btf *btf = coll->spec->btf;
 	void *data = NULL;
+	const void *blob = NULL;
 	size_t size = 0;
+	int err = 0;
 	coll->btf_fd = -1;
-	if (!coll->spec->btf)
+	if (!btf)
 		return;
-	int err = eb_btf_sanitize(coll->spec->btf, eb_btf_features(), &data, &size);
+	/*
+	 * Probe only the kinds the object uses, and load its bytes as they are when
+	 * nothing needs rewriting: copying, rewriting and re-validating a BTF the
+	 * kernel takes unchanged was a third of loading a one-program object.
+	 */
+	bool externs;
+	uint32_t used = eb_btf_features_used(btf, &externs);
+	uint32_t missing = used & ~eb_btf_features_among(used);
+	if (!externs && !missing && eb_btf_raw_canonical(btf))
+		blob = eb_btf_raw(btf, &size);
+	else
+		err = eb_btf_sanitize(btf, EB_BTF_FEAT_ALL & ~missing, &data, &size);
 	if (err) {
 		/* without a sanitized blob, the object's own BTF is still fine for most kernels */
 		eb_debug("object BTF sanitizer: %s; trying the BTF as is", ebpf_errmsg());
-		const void *raw = eb_btf_raw(coll->spec->btf, &size);
-		data = raw ? eb_memdup(raw, size) : NULL;
-		err = data ? 0 : -ENOMEM;
+		blob = eb_btf_raw(btf, &size);
+		err = blob ? 0 : -EINVAL;
 	}
 	if (!err && size > UINT32_MAX)
 		err = -E2BIG;
 	if (!err) {
-		int fd = eb_sys_btf_load_raw(data, (uint32_t)size);
+		int fd = eb_sys_btf_load_raw(blob ? blob : data, (uint32_t)size);
 		if (fd < 0)
 			err = eb_err(fd, "BTF_LOAD: %s", strerror(-fd));
 		else
@@ -414,6 +430,7 @@ static int load_program(struct ebpf_collection *coll, struct ebpf_prog *p, const
 
 /* ---------------------------------------------------------------- load */
 
+/* need: the maps to create (see select_maps); NULL: all */
 static int create_maps(struct ebpf_collection *coll, const bool *need, const char *pin_root,
 		       int *map_fds)
 {
@@ -421,7 +438,7 @@ static int create_maps(struct ebpf_collection *coll, const bool *need, const cha
 	for (uint32_t i = 0; i < coll->map_cnt; i++) {
 		struct ebpf_map *m = &coll->maps[i];
 		map_fds[i] = -1;
-		if (!need[i])
+		if (need && !need[i])
 			continue;
 		const void *init = m->spec->data;
 		void *kconfig = NULL;
@@ -502,7 +519,8 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	eb_spec_hold(spec);
 	coll->spec = spec;
 	coll->btf_fd = -1;
-	coll->kern_version = spec->kern_version ? spec->kern_version : eb_kernel_version();
+	/* the object's "version" section; 0: the running kernel's, for kprobes (prog_load.c) */
+	coll->kern_version = spec->kern_version;
 	coll->log_level = opts && opts->log_level ? opts->log_level : 1;
 	err = setup_objects(coll, spec);
 	if (!err)

@@ -5,11 +5,11 @@
  * (lib/link_*.c) and the event readers (lib/ringbuf*.c, lib/perfbuf*.c).
  *
  * Lifetimes: a collection owns its programs and maps (arrays inside it, so
- * pointers to them are stable until ebpf_collection_close()). Everything a prog
- * or map needs after load (names, section, attach target, relocated image) is
- * copied into it; the collection also holds the spec (eb_spec_hold), so the
- * spec pointers below, and ebpf_prog_spec_of(), stay valid until close even
- * if the caller frees the spec first.
+ * pointers to them are stable until ebpf_collection_close()). The collection
+ * holds the spec (eb_spec_hold), so the spec pointers below, the names,
+ * sections, attach targets and license borrowed from it, and
+ * ebpf_prog_spec_of(), stay valid until close even if the caller frees the
+ * spec first. The relocated image is the program's own.
  */
 #ifndef EB_COLLECTION_INTERNAL_H
 #define EB_COLLECTION_INTERNAL_H
@@ -64,7 +64,7 @@ struct ebpf_prog {
 struct ebpf_map {
 	struct ebpf_collection *coll;
 	const struct ebpf_map_spec *spec;	/* held by the collection */
-	char *name;
+	char *name;				/* the spec's (borrowed) */
 	enum ebpf_map_type type;
 	uint32_t key_size;
 	uint32_t value_size;			/* per element (per-CPU maps: one CPU's share) */
@@ -84,7 +84,7 @@ struct ebpf_collection {
 	struct ebpf_map *maps;			/* spec->map_cnt entries, in spec order */
 	uint32_t map_cnt;
 	int btf_fd;				/* the object's sanitized BTF in the kernel, -1 if none */
-	char *license;
+	char *license;				/* the spec's (borrowed), "" if none */
 	uint32_t kern_version;
 	uint32_t log_level;			/* for failure retries (>= 1) */
 	/* Kernel view used for relocation; kbtf is a reference (put on close). */

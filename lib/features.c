@@ -43,26 +43,35 @@ static const struct ebpf_insn ret0[] = {
 
 int eb_probe_load(const struct eb_probe_prog *p)
 {
-	struct eb_attr_prog_load a;
-	memset(&a, 0, sizeof(a));
-	a.prog_type = p->type;
-	a.expected_attach_type = p->attach_type == EBPF_ATTACH_TYPE_NONE ? 0 : (uint32_t)p->attach_type;
-	a.attach_btf_id = p->attach_btf_id;
-	a.prog_flags = p->flags;
-	a.insns = eb_ptr(p->insns ? p->insns : ret0);
-	a.insn_cnt = p->insns ? p->insn_cnt : 2;
-	a.license = eb_ptr("GPL");
-	/* kprobes demanded the running version before 5.0 */
-	a.kern_version = eb_kernel_version();
+	/*
+	 * Initialized, not memset: no libc call a fresh process must bind first
+	 * (each first call through the PLT costs ~750 instructions).
+	 */
+	struct eb_attr_prog_load a = {
+		.prog_type = p->type,
+		.expected_attach_type = p->attach_type == EBPF_ATTACH_TYPE_NONE ?
+					0 : (uint32_t)p->attach_type,
+		.attach_btf_id = p->attach_btf_id,
+		.prog_flags = p->flags,
+		.insns = eb_ptr(p->insns ? p->insns : ret0),
+		.insn_cnt = p->insns ? p->insn_cnt : 2,
+		.license = eb_ptr("GPL"),
+		/* kprobes demanded the running version before 5.0; nothing else reads it */
+		.kern_version = p->type == EBPF_PROG_TYPE_KPROBE ? eb_kernel_version() : 0,
+	};
 	if (p->log && p->log_size) {
-		/* zeroed: the log of a failing load is read, see eb_load_with_log() */
-		memset(p->log, 0, p->log_size);
+		/*
+		 * The kernel NUL-terminates what it writes; a load refused before the
+		 * verifier ran writes nothing, and readers see "".
+		 */
+		p->log[0] = '\0';
+		p->log[p->log_size - 1] = '\0';
 		a.log_buf = eb_ptr(p->log);
 		a.log_size = p->log_size;
 		a.log_level = 1;
 	}
 	if (p->name)
-		strncpy(a.prog_name, p->name, sizeof(a.prog_name) - 1);
+		eb_obj_name(a.prog_name, p->name);
 	int fd = eb_sys_prog_load(&a);
 	if (p->log_true_size)
 		*p->log_true_size = a.log_true_size;
@@ -358,6 +367,11 @@ const char *eb_feature_since(enum eb_feature feat)
 
 uint32_t eb_btf_features(void)
 {
+	return eb_btf_features_among(EB_BTF_FEAT_ALL);
+}
+
+uint32_t eb_btf_features_among(uint32_t wanted)
+{
 	static const struct { enum eb_feature f; uint32_t bit; } map[] = {
 		{ EB_FEAT_BTF_DATASEC, EB_BTF_FEAT_DATASEC },
 		{ EB_FEAT_BTF_FUNC, EB_BTF_FEAT_FUNC },
@@ -371,7 +385,7 @@ uint32_t eb_btf_features(void)
 	uint32_t mask = 0;
 	/* Unknown (no privilege) counts as supported: the BTF load will fail loudly anyway. */
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (eb_feature(map[i].f) != EB_NO)
+		if ((wanted & map[i].bit) && eb_feature(map[i].f) != EB_NO)
 			mask |= map[i].bit;
 	return mask;
 }

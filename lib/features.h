@@ -55,5 +55,10 @@ enum eb_answer eb_probe_helper(enum ebpf_prog_type type, uint32_t helper_id);
 
 /* The mask of eb_btf_feature bits (btf/btf.h) the running kernel supports. */
 uint32_t eb_btf_features(void);
+/*
+ * The same, probing only the bits in `wanted` (the features an object's BTF
+ * uses, see eb_btf_features_used()): bits outside it are 0.
+ */
+uint32_t eb_btf_features_among(uint32_t wanted);
 
 #endif

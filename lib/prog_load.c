@@ -82,16 +82,20 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image 
 			      prog->relo.fd_modules && prog->relo.fd_modules[0] ?
 			      prog->relo.fd_modules[0] : "?");
 
-	memset(&a, 0, sizeof(a));
-	a.prog_type = prog->type;
-	if (prog->attach_type != EBPF_ATTACH_TYPE_NONE)
-		a.expected_attach_type = (uint32_t)prog->attach_type;
-	a.insns = eb_ptr(img->insns);
-	a.insn_cnt = img->insn_cnt;
-	a.license = eb_ptr(coll->license ? coll->license : "");
-	a.kern_version = coll->kern_version;
-	a.prog_flags = prog->prog_flags;
-	a.attach_btf_id = prog->attach_btf_id;
+	/* an initializer, not memset: one libc function fewer to bind in a fresh process */
+	a = (struct eb_attr_prog_load){
+		.prog_type = prog->type,
+		.expected_attach_type = prog->attach_type != EBPF_ATTACH_TYPE_NONE ?
+					(uint32_t)prog->attach_type : 0,
+		.insns = eb_ptr(img->insns),
+		.insn_cnt = img->insn_cnt,
+		.license = eb_ptr(coll->license ? coll->license : ""),
+		/* only kprobes (before 5.0) check it: uname is asked for them alone */
+		.kern_version = coll->kern_version ? coll->kern_version :
+				prog->type == EBPF_PROG_TYPE_KPROBE ? eb_kernel_version() : 0,
+		.prog_flags = prog->prog_flags,
+		.attach_btf_id = prog->attach_btf_id,
+	};
 	if (eb_feature(EB_FEAT_PROG_NAME) != EB_NO)
 		eb_obj_name(a.prog_name, prog->name);
 	/*
