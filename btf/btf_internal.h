@@ -36,6 +36,17 @@ struct ebpf_btf {
 	bool swapped;
 	char *name;		/* kernel module name for module BTF, else NULL */
 
+	/*
+	 * Ids of the DATASECs, recorded by full validation (not by the trusted
+	 * kernel walk): the loader looks up ".maps", ".data", ".kconfig", ... by
+	 * name, and a list of a handful beats a scan over every type. Valid only
+	 * when datasecs_listed (at most EB_BTF_LISTED_DATASECS of them).
+	 */
+#define EB_BTF_LISTED_DATASECS 8
+	uint32_t datasec_ids[EB_BTF_LISTED_DATASECS];
+	uint8_t nr_datasecs;
+	bool datasecs_listed;
+
 	/* Name index: built on first lookup, published once under index_lock. */
 	pthread_mutex_t index_lock;
 	struct eb_btf_index *_Atomic index;

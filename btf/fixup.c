@@ -61,8 +61,10 @@ int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb
 	if (!btf->owned || btf->raw != btf->owned)
 		return eb_err(-EINVAL, "BTF: cannot fix up DATASECs of BTF that does not own its bytes");
 	types = (uint8_t *)btf->owned + (btf->types - btf->raw);
-	for (uint32_t i = 0; i < btf->nr; i++) {
-		struct btf_type *t = (struct btf_type *)(types + btf->offs[i]);
+	/* Validation listed the DATASECs (a handful) unless there were too many. */
+	for (uint32_t i = 0; i < (btf->datasecs_listed ? btf->nr_datasecs : btf->nr); i++) {
+		uint32_t idx = btf->datasecs_listed ? btf->datasec_ids[i] - btf->start_id : i;
+		struct btf_type *t = (struct btf_type *)(types + btf->offs[idx]);
 		int err;
 
 		if (btf_kind(t) != BTF_KIND_DATASEC)

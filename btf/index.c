@@ -171,6 +171,15 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 	const uint32_t *offs = btf->offs;
 	uint32_t nr = btf->nr, i;
 
+	if (kind == BTF_KIND_DATASEC && btf->datasecs_listed) {
+		for (i = 0; i < btf->nr_datasecs; i++) {
+			uint32_t id = btf->datasec_ids[i];
+
+			if (name_matches(eb_btf_name(btf, eb_btf_type(btf, id)), name, elen, exact) && !fn(ctx, id))
+				break;
+		}
+		return i;	/* a few types walked: charged as one scan */
+	}
 	for (i = 0; i < nr; i++) {
 		const struct btf_type *t = (const void *)(types + offs[i]);
 		const char *tn;

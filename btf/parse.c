@@ -296,6 +296,7 @@ static int first_pass(struct vstate *s)
 
 	/* Types are at least 12 bytes: guess ~40 per type, then grow. */
 	s->cap = len / 40 + 16;
+	btf->datasecs_listed = true;
 	btf->offs = eb_malloc(s->cap * sizeof(uint32_t));
 	if (!btf->offs)
 		return -ENOMEM;
@@ -316,6 +317,12 @@ static int first_pass(struct vstate *s)
 		err = append_off(s, off);
 		if (err)
 			return err;
+		if (btf_kind(t) == BTF_KIND_DATASEC) {
+			if (btf->nr_datasecs < EB_BTF_LISTED_DATASECS)
+				btf->datasec_ids[btf->nr_datasecs++] = id;
+			else
+				btf->datasecs_listed = false;
+		}
 		err = check_type(s, id, t);
 		if (err)
 			return err;

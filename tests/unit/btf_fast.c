@@ -4,6 +4,7 @@
  * out of the type section, and batched lookups must give what single lookups give.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -150,6 +151,41 @@ START_TEST(find_many_name_edges)
 }
 END_TEST
 
+/* DATASECs are found by name from the list validation keeps, and past its size by a scan. */
+START_TEST(datasec_lookup)
+{
+	static const unsigned counts[] = { 1, EB_BTF_LISTED_DATASECS, EB_BTF_LISTED_DATASECS + 3 };
+
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		struct tblob b;
+		struct ebpf_btf *btf;
+		char name[16];
+		void *raw;
+		size_t size;
+
+		tb_init(&b, 0);
+		tb_type(&b, tb_str(&b, "int"), BTF_KIND_INT, 0, 0, 4);	/* [1] */
+		tb_w(&b, 32);
+		for (unsigned i = 0; i < counts[c]; i++) {
+			snprintf(name, sizeof(name), ".sec%u", i);
+			tb_type(&b, tb_str(&b, name), BTF_KIND_TYPEDEF, 0, 0, 1);	/* same name, other kind */
+			tb_type(&b, tb_str(&b, name), BTF_KIND_DATASEC, 0, 0, 0);
+		}
+		raw = tb_build(&b, &size);
+		ck_assert_int_eq(eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &btf), 0);
+		ck_assert_int_eq(btf->datasecs_listed, counts[c] <= EB_BTF_LISTED_DATASECS);
+		for (unsigned i = 0; i < counts[c]; i++) {
+			snprintf(name, sizeof(name), ".sec%u", i);
+			ck_assert_int_eq(eb_btf_find(btf, name, BTF_KIND_DATASEC), (int32_t)(3 + 2 * i));
+			ck_assert_int_eq(eb_btf_find(btf, name, 0), (int32_t)(2 + 2 * i));
+		}
+		ck_assert_int_eq(eb_btf_find(btf, ".nope", BTF_KIND_DATASEC), -ENOENT);
+		eb_btf_put(btf);
+		free(raw);
+	}
+}
+END_TEST
+
 Suite *suite_btf_fast(void)
 {
 	Suite *s = suite_create("btf_fast");
@@ -159,6 +195,7 @@ Suite *suite_btf_fast(void)
 	tcase_add_test(tc, trusted_keeps_bounds);
 	tcase_add_test(tc, find_many_agrees);
 	tcase_add_test(tc, find_many_name_edges);
+	tcase_add_test(tc, datasec_lookup);
 	suite_add_tcase(s, tc);
 	return s;
 }
