@@ -387,12 +387,6 @@ int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb
  * the fix-ups are written into them. BTF that owns its bytes is fixed as above.
  */
 int eb_btf_fixup_datasecs_writable(struct ebpf_btf *btf, void *raw, const struct eb_btf_fixup_cb *cb);
-/*
- * The same for BTF parsed with EB_BTF_BORROW from `raw` (its eb_btf_raw()),
- * bytes the caller owns and lets it write (a private mapping of an object file):
- * the fix-ups are written into them. BTF that owns its bytes is fixed as above.
- */
-int eb_btf_fixup_datasecs_writable(struct ebpf_btf *btf, void *raw, const struct eb_btf_fixup_cb *cb);
 
 /*
  * Produce the BTF blob to load into a kernel that supports `features` (a mask of
