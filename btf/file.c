@@ -114,3 +114,22 @@ static int load_file(const char *path, struct ebpf_btf *base, bool trusted, stru
 	(*out)->owned = buf;
 	return 0;
 }
+
+/*
+ * The spec keeps the object file's bytes (a private writable mapping, or its
+ * own heap copy) and parses its .BTF in place: the DATASEC fix-ups then go into
+ * those bytes. eb_btf_fixup_datasecs() edits only bytes the BTF owns (it must
+ * never write into a read-only kernel mapping or a caller's const buffer), so
+ * the writable bytes are lent to it for the call.
+ */
+int eb_btf_fixup_datasecs_writable(struct ebpf_btf *btf, void *raw, const struct eb_btf_fixup_cb *cb)
+{
+	int err;
+
+	if (btf->owned || btf->map || btf->raw != raw)
+		return eb_btf_fixup_datasecs(btf, cb);
+	btf->owned = raw;
+	err = eb_btf_fixup_datasecs(btf, cb);
+	btf->owned = NULL;
+	return err;
+}

@@ -44,6 +44,12 @@ static int var_offset(void *ctx, const char *sec, const char *name, uint32_t *of
 	return -ENOENT;
 }
 
+int eb_elf_btf_fixup(const struct eb_elf *e, struct ebpf_spec *spec, const struct eb_btf_fixup_cb *cb)
+{
+	/* The image is writable until the spec is handed out (lib/elf_spec.c). */
+	return eb_btf_fixup_datasecs_writable(spec->btf, (void *)e->secs[e->btf_sec].data, cb);
+}
+
 int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec)
 {
 	const struct eb_btf_fixup_cb cb = { section_size, var_offset, e };
@@ -56,15 +62,19 @@ int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec)
 		return 0;
 	}
 	s = &e->secs[e->btf_sec];
-	err = eb_btf_parse(s->data, s->size, NULL, EB_BTF_COPY, &spec->btf);
+	/*
+	 * In place: the image is the spec's and writable while it is parsed, so the
+	 * fix-ups go into it (the parser still copies a misaligned or foreign-order blob).
+	 */
+	err = eb_btf_parse(s->data, s->size, NULL, EB_BTF_BORROW, &spec->btf);
 	if (err)
 		return eb_err_ctx(err, "%s", e->obj);
-	err = eb_btf_fixup_datasecs(spec->btf, &cb);
+	err = eb_elf_btf_fixup(e, spec, &cb);
 	if (err)
 		return eb_err_ctx(err, "%s", e->obj);
 	if (e->btf_ext_sec) {
 		s = &e->secs[e->btf_ext_sec];
-		err = eb_btf_ext_parse(s->data, s->size, e->swap, spec->btf, &spec->btf_ext);
+		err = eb_btf_ext_parse_borrowed(s->data, s->size, e->swap, spec->btf, &spec->btf_ext);
 		if (err)
 			return eb_err_ctx(err, "%s", e->obj);
 	}

@@ -93,11 +93,8 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 	m->readonly = is_rodata(s->name);
 	if (m->readonly)
 		m->flags |= EBPF_F_RDONLY_PROG;
-	if (s->data) {
-		m->data = eb_memdup(s->data, s->size);
-		if (!m->data)
-			return -ENOMEM;
-	}
+	/* The image outlives the map spec: borrow; ebpf_spec_set_var() copies before writing. */
+	m->data = (uint8_t *)s->data;
 	if (spec->btf)
 		ds = eb_btf_find(spec->btf, s->name, BTF_KIND_DATASEC);
 	if (ds > 0) {

@@ -183,7 +183,7 @@ static int record_kconfig_layout(struct eb_elf *e, struct ebpf_spec *spec)
 
 	if (!spec->btf || !spec->maps[spec->kconfig_map]->btf_datasec)
 		return 0;
-	err = eb_btf_fixup_datasecs(spec->btf, &cb);
+	err = eb_elf_btf_fixup(e, spec, &cb);
 	return err ? eb_err_ctx(err, "%s", e->obj) : 0;
 }
 

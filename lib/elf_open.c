@@ -66,16 +66,28 @@ static bool in_bounds(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-/* A NUL-terminated string at `off` inside string section `idx`, or NULL. */
-static const char *str_at(const struct eb_elf *e, uint32_t idx, uint64_t off)
+/*
+ * A NUL-terminated string at `off` inside string section `idx`, or NULL.
+ * `terminated`: the table ends with a NUL (checked once by the caller), so
+ * every offset inside it starts a terminated string and no scan is needed.
+ */
+static const char *str_at(const struct eb_elf *e, uint32_t idx, uint64_t off, bool terminated)
 {
 	const struct eb_elf_sec *s = &e->secs[idx];
 
 	if (!s->data || off >= s->size)
 		return NULL;
-	if (!memchr(s->data + off, '\0', s->size - off))
+	if (!terminated && !memchr(s->data + off, '\0', s->size - off))
 		return NULL;
 	return (const char *)s->data + off;
+}
+
+/* Whether string section `idx` has contents whose last byte is a NUL. */
+static bool table_terminated(const struct eb_elf *e, uint32_t idx)
+{
+	const struct eb_elf_sec *s = &e->secs[idx];
+
+	return s->data && s->size && s->data[s->size - 1] == '\0';
 }
 
 /* Whether section `i` has contents in the file (NOBITS and NULL sections have none). */
@@ -151,22 +163,25 @@ static int resolve_counts(struct eb_elf *e, const uint8_t *sh0, uint64_t shoff, 
  */
 static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
 {
-	e->secs = eb_calloc(e->sec_cnt, sizeof(*e->secs));
+	/* Every field is written below: no zeroing. (sec_cnt >= 1: resolve_counts.) */
+	e->secs = eb_reallocarray(NULL, e->sec_cnt, sizeof(*e->secs));
 	if (!e->secs)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < e->sec_cnt; i++) {
 		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
 		struct eb_elf_sec *s = &e->secs[i];
 
-		s->type = RD(e, sh, Elf64_Shdr, sh_type);
-		s->flags = RD(e, sh, Elf64_Shdr, sh_flags);
-		s->size = RD(e, sh, Elf64_Shdr, sh_size);
-		s->link = RD(e, sh, Elf64_Shdr, sh_link);
-		s->info = RD(e, sh, Elf64_Shdr, sh_info);
-		s->entsize = RD(e, sh, Elf64_Shdr, sh_entsize);
-		s->file_off = RD(e, sh, Elf64_Shdr, sh_offset);
-		s->text = -1;
-		s->map = -1;
+		*s = (struct eb_elf_sec){
+			.type = RD(e, sh, Elf64_Shdr, sh_type),
+			.flags = RD(e, sh, Elf64_Shdr, sh_flags),
+			.size = RD(e, sh, Elf64_Shdr, sh_size),
+			.link = RD(e, sh, Elf64_Shdr, sh_link),
+			.info = RD(e, sh, Elf64_Shdr, sh_info),
+			.entsize = RD(e, sh, Elf64_Shdr, sh_entsize),
+			.file_off = RD(e, sh, Elf64_Shdr, sh_offset),
+			.text = -1,
+			.map = -1,
+		};
 		if (!has_file_bytes(i, s))
 			continue;
 		if (!in_bounds(s->file_off, s->size, e->size))
@@ -183,11 +198,13 @@ static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t
 /* Name every section from the section-name table (whose contents must be attached). */
 static int name_sections(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
 {
+	bool terminated = table_terminated(e, shstrndx);
+
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
 		uint32_t name_off = RD(e, sh, Elf64_Shdr, sh_name);
 
-		e->secs[i].name = str_at(e, shstrndx, name_off);
+		e->secs[i].name = str_at(e, shstrndx, name_off, terminated);
 		if (!e->secs[i].name)
 			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
 				      e->obj, i, name_off);
@@ -220,6 +237,7 @@ static int read_symbols(struct eb_elf *e)
 {
 	const struct eb_elf_sec *st = NULL;
 	uint32_t strtab;
+	bool terminated;
 	int err;
 
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
@@ -244,16 +262,18 @@ static int read_symbols(struct eb_elf *e)
 	if (st->size / sizeof(Elf64_Sym) > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: symbol table: too many symbols", e->obj);
 	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
-	e->syms = eb_calloc(e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
+	/* Every field of every symbol is written below: no zeroing. */
+	e->syms = eb_reallocarray(NULL, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
 	if (!e->syms)
 		return -ENOMEM;
+	terminated = table_terminated(e, strtab);
 	for (uint32_t i = 0; i < e->sym_cnt; i++) {
 		const void *p = st->data + (uint64_t)i * sizeof(Elf64_Sym);
 		struct eb_elf_sym *s = &e->syms[i];
 		uint32_t name_off = RD(e, p, Elf64_Sym, st_name);
 		uint8_t info = RD(e, p, Elf64_Sym, st_info);
 
-		s->name = str_at(e, strtab, name_off);
+		s->name = str_at(e, strtab, name_off, terminated);
 		if (!s->name)
 			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
 				      e->obj, i, name_off);
@@ -481,15 +501,25 @@ int32_t eb_elf_map_at(const struct eb_elf *e, const struct ebpf_spec *spec, uint
 	return -1;
 }
 
+/* Whether `name` is `pfx` (of `len` characters) alone or followed by '.' and more. */
+static bool is_prefix_sec(const char *name, const char *pfx, size_t len)
+{
+	return memcmp(name, pfx, len) == 0 && (name[len] == '\0' || name[len] == '.');
+}
+
 bool eb_elf_is_data_sec(const char *name)
 {
-	static const char *const pfx[] = { ".data", ".rodata", ".bss" };
-
-	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
-		size_t n = strlen(pfx[i]);
-
-		if (strncmp(name, pfx[i], n) == 0 && (name[n] == '\0' || name[n] == '.'))
-			return true;
+	/* One look at the second character picks the only candidate (names are NUL-terminated). */
+	if (name[0] != '.')
+		return false;
+	switch (name[1]) {
+	case 'd':
+		return is_prefix_sec(name, ".data", 5);
+	case 'r':
+		return is_prefix_sec(name, ".rodata", 7);
+	case 'b':
+		return is_prefix_sec(name, ".bss", 4);
+	default:
+		return false;
 	}
-	return false;
 }

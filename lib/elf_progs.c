@@ -62,10 +62,12 @@ static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, stru
 
 		n += sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT;
 	}
-	fs->v = eb_calloc(n ? n : 1, sizeof(*fs->v));
-	spec->funcs = eb_calloc(n ? n : 1, sizeof(*spec->funcs));
-	spec->progs = eb_calloc(n ? n : 1, sizeof(*spec->progs));
-	if (!fs->v || !spec->funcs || !spec->progs)
+	/* Every entry is written before it is counted: no zeroing. */
+	fs->v = eb_malloc((n ? n : 1) * sizeof(*fs->v));
+	spec->funcs = eb_malloc((n ? n : 1) * sizeof(*spec->funcs));
+	spec->progs = eb_malloc((n ? n : 1) * sizeof(*spec->progs));
+	spec->prog_store = eb_malloc((n ? n : 1) * sizeof(*spec->prog_store));
+	if (!fs->v || !spec->funcs || !spec->progs || !spec->prog_store)
 		return -ENOMEM;
 	for (uint32_t i = 1; i < e->sym_cnt; i++) {
 		const struct eb_elf_sym *sym = &e->syms[i];
@@ -102,26 +104,26 @@ static void sec_rule_find(const char *sec_name, struct sec_rule *r)
 static int add_prog(struct ebpf_spec *spec, const struct sec_rule *rule, uint32_t func)
 {
 	const struct eb_sec_def *def = rule->def;
-	struct ebpf_prog_spec *p;
+	/* One slot per function was reserved (gather_func_syms). */
+	struct ebpf_prog_spec *p = &spec->prog_store[spec->prog_cnt];
 
-	p = eb_calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	spec->progs[spec->prog_cnt++] = p;
-	p->spec = spec;
-	p->func = func;
-	/* All three point into the spec's string arena, as sec_name does. */
-	p->name = spec->funcs[func].name;
-	p->section = (char *)rule->name;
-	p->attach_target = (char *)rule->target;
-	p->autoload = rule->autoload;
-	/* An unknown section still yields a program: callers may set its type. */
-	p->type = def ? def->type : EBPF_PROG_TYPE_UNSPEC;
-	p->attach_type = def ? def->attach_type : EBPF_ATTACH_TYPE_NONE;
+	*p = (struct ebpf_prog_spec){
+		.spec = spec,
+		.func = func,
+		/* All three point into the image, as sec_name does. */
+		.name = spec->funcs[func].name,
+		.section = (char *)rule->name,
+		.attach_target = (char *)rule->target,
+		.autoload = rule->autoload,
+		/* An unknown section still yields a program: callers may set its type. */
+		.type = def ? def->type : EBPF_PROG_TYPE_UNSPEC,
+		.attach_type = def ? def->attach_type : EBPF_ATTACH_TYPE_NONE,
+	};
 	if (def && (def->flags & EB_SEC_SLEEPABLE))
 		p->flags |= EBPF_F_SLEEPABLE;
 	if (def && (def->flags & EB_SEC_XDP_FRAGS))
 		p->flags |= EBPF_F_XDP_HAS_FRAGS;
+	spec->progs[spec->prog_cnt++] = p;
 	spec->funcs[func].prog = (int32_t)(spec->prog_cnt - 1);
 	return 0;
 }
@@ -201,9 +203,21 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 	spec->sec_cnt++;
 	s->text = (int32_t)text;
 	ts->name = eb_elf_kept(e, spec, s->name);
-	ts->insns = eb_memdup(s->data, s->size);
-	if (!ts->name || !ts->insns)
+	if (!ts->name)
 		return -ENOMEM;
+	/*
+	 * Instructions stay in the image the spec owns (loading copies each
+	 * program's). A copy only where the bytes cannot serve as they are: the
+	 * other byte order, or an offset that is not 8-byte aligned.
+	 */
+	if (e->swap || (uintptr_t)s->data % _Alignof(struct ebpf_insn)) {
+		ts->insns = eb_memdup(s->data, s->size);
+		if (!ts->insns)
+			return -ENOMEM;
+		ts->insns_owned = true;
+	} else {
+		ts->insns = (struct ebpf_insn *)s->data;
+	}
 	ts->elf_idx = shndx;
 	ts->insn_cnt = (uint32_t)(s->size / sizeof(struct ebpf_insn));
 	if (e->swap) {

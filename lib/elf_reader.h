@@ -2,8 +2,9 @@
 /*
  * Internal: the ELF reader's parse context, shared by the lib/elf_*.c stages that
  * turn one object into a spec. The context only lives while a spec is being
- * parsed: it points into the caller's (already copied) bytes, and every stage
- * copies what it keeps into the spec.
+ * parsed; it points into the object's bytes, which the spec owns (spec->image),
+ * so stages keep pointers into them rather than copies (lib/spec.h says which
+ * are copied). The image is writable while it is parsed (BTF fix-ups).
  *
  * Stages run in this order (lib/elf_spec.c): open (sections, symbols) -> BTF ->
  * maps (legacy, BTF-defined, data) -> externs (+ .kconfig map) -> programs ->
@@ -91,11 +92,11 @@ uint64_t eb_elf_u64(const struct eb_elf *e, const void *p);
 /* Validate the ELF header, section headers and symbol table of `size` bytes. */
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
 /*
- * The same from an open file of `size` bytes (its fstat size), reading only the
- * header, section headers and the sections the reader uses (not debug info) —
- * the whole object is never held in memory. Sections it did not read have
- * data == NULL. Bytes are read with pread, not mapped: a concurrent truncate
- * gives an error, never SIGBUS. The fd stays the caller's.
+ * The same from an open file of `size` bytes (its fstat size), for files that
+ * cannot be mapped: reads only the header, section headers and the sections the
+ * reader uses (not debug info) into e->owned_names / e->owned_data, which the
+ * caller takes over (they back the spec). Sections it did not read have
+ * data == NULL. The fd stays the caller's.
  */
 int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj);
 void eb_elf_close(struct eb_elf *e);
@@ -106,14 +107,17 @@ const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s)
 const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name);
 
 /*
- * The string arena (lib/elf_strs.c): one copy of the section-name and symbol-name
- * tables in spec->strs, so the spec's names (sections, functions, programs,
- * attach targets, relocation symbols) point into one allocation rather than being
- * duplicated one by one. eb_elf_keep_strs() runs before the stages that keep names;
- * eb_elf_kept() maps a name read from the ELF (secs[].name, syms[].name) to its copy.
+ * Names the spec keeps (lib/elf_strs.c) point into the object's string tables,
+ * which the spec's image holds: eb_elf_kept() checks that a name read from the
+ * ELF (secs[].name, syms[].name) is one of those and returns it as the spec's.
  */
-int eb_elf_keep_strs(struct eb_elf *e, struct ebpf_spec *spec);
 char *eb_elf_kept(const struct eb_elf *e, const struct ebpf_spec *spec, const char *name);
+
+/*
+ * Apply DATASEC fix-ups to spec->btf (parsed in place from section e->btf_sec):
+ * eb_btf_fixup_datasecs(), writing into the image where the BTF borrows it.
+ */
+int eb_elf_btf_fixup(const struct eb_elf *e, struct ebpf_spec *spec, const struct eb_btf_fixup_cb *cb);
 
 /* Stages (see the top of this file). */
 int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec);

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Opening an object: read the bytes (file or memory), classify its sections, and
- * run the parse stages of lib/elf_reader.h in order. No syscall other than
- * reading the object file happens here.
+ * Opening an object: map the file (or copy the memory) into the spec's image,
+ * classify its sections, and run the parse stages of lib/elf_reader.h in order.
+ * No syscall other than opening and mapping (or reading) the object file
+ * happens here.
  */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,26 +17,41 @@
 #include "lib/elf_reader.h"
 #include "lib/error.h"
 
+/*
+ * The slot of a special section named `n`, or NULL. A switch on the first
+ * character leaves at most one strcmp per section (a chain of strcmp calls per
+ * section was most of the cost of opening a small object).
+ */
+static uint32_t *special_slot(struct eb_elf *e, const char *n)
+{
+	switch (n[0]) {
+	case '.':
+		if (n[1] == 'B')
+			return strcmp(n, ".BTF") == 0 ? &e->btf_sec : strcmp(n, ".BTF.ext") == 0 ? &e->btf_ext_sec : NULL;
+		return n[1] == 'm' && strcmp(n, ".maps") == 0 ? &e->maps_sec : NULL;
+	case 'l':
+		return strcmp(n, "license") == 0 ? &e->license_sec : NULL;
+	case 'v':
+		return strcmp(n, "version") == 0 ? &e->version_sec : NULL;
+	case 'm':
+		return strcmp(n, "maps") == 0 ? &e->legacy_maps_sec : NULL;
+	default:
+		return NULL;
+	}
+}
+
 static int classify_sections(struct eb_elf *e)
 {
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		struct eb_elf_sec *s = &e->secs[i];
-		uint32_t *special = NULL;
+		uint32_t *special = special_slot(e, s->name);
 
-		if (strcmp(s->name, ".BTF") == 0)
-			special = &e->btf_sec;
-		else if (strcmp(s->name, ".BTF.ext") == 0)
-			special = &e->btf_ext_sec;
-		else if (strcmp(s->name, "license") == 0)
-			special = &e->license_sec;
-		else if (strcmp(s->name, "version") == 0)
-			special = &e->version_sec;
-		else if (strcmp(s->name, ".maps") == 0) {
-			special = &e->maps_sec;
-			s->kind = EB_ELF_SEC_MAPS;
-		} else if (strcmp(s->name, "maps") == 0) {
-			special = &e->legacy_maps_sec;
-			s->kind = EB_ELF_SEC_LEGACY_MAPS;
+		if (special) {
+			/* .BTF, .BTF.ext, license and version stay OTHER: their own stages read them */
+			if (special == &e->maps_sec)
+				s->kind = EB_ELF_SEC_MAPS;
+			else if (special == &e->legacy_maps_sec)
+				s->kind = EB_ELF_SEC_LEGACY_MAPS;
 		} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
 			/* Empty executable sections (no functions) carry nothing to load. */
 			if (s->size)
@@ -94,9 +111,6 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	if (err)
 		return err;
 	spec->foreign_endian = e->swap;
-	err = eb_elf_keep_strs(e, spec);
-	if (err)
-		return err;
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		err = stages[i](e, spec);
 		if (err)
@@ -105,34 +119,42 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
-/*
- * Parse `size` bytes: those at `data` (the caller lets us borrow them for the
- * duration of the call) or, when `data` is NULL, those of file `fd`, read as needed.
- */
-static int open_bytes(const void *data, int fd, size_t size, const char *name, struct ebpf_spec **out)
+/* A new empty spec named `name` (copied). */
+static struct ebpf_spec *spec_new(const char *name)
 {
-	struct ebpf_spec *spec;
-	struct eb_elf e;
-	int err;
+	struct ebpf_spec *spec = eb_calloc(1, sizeof(*spec));
 
-	*out = NULL;
-	spec = eb_calloc(1, sizeof(*spec));
 	if (!spec)
-		return -ENOMEM;
+		return NULL;
 	spec->kconfig_map = -1;
 	spec->name = eb_strdup(name);
 	if (!spec->name) {
 		eb_free(spec);
-		return -ENOMEM;
+		return NULL;
 	}
-	err = data ? eb_elf_open(&e, data, size, spec->name) : eb_elf_open_fd(&e, fd, size, spec->name);
+	return spec;
+}
+
+/*
+ * Parse the object `e` opened over bytes that spec->image holds (err: how the
+ * open went), then hand the spec out or free it.
+ */
+static int finish(struct ebpf_spec *spec, struct eb_elf *e, int err, struct ebpf_spec **out)
+{
 	if (!err)
-		err = parse(&e, spec);
-	eb_elf_close(&e);
+		err = parse(e, spec);
+	eb_elf_close(e);
 	if (err) {
 		ebpf_spec_free(spec);
 		return err;
 	}
+	/*
+	 * Parsing wrote the BTF fix-ups into the private mapping; from now on the
+	 * image is only read, and a stray write should fault rather than change
+	 * what was validated. (A refusal leaves it writable, which is harmless.)
+	 */
+	if (spec->image.map)
+		(void)mprotect(spec->image.map, spec->image.map_len, PROT_READ);
 	*out = spec;
 	return 0;
 }
@@ -141,8 +163,9 @@ EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf
 				struct ebpf_spec **out)
 {
 	const char *name = "<memory>";
+	struct ebpf_spec *spec;
+	struct eb_elf e;
 	void *copy;
-	int err;
 
 	if (!out)
 		return eb_err(-EINVAL, "ebpf_spec_open_mem: out is NULL");
@@ -151,18 +174,22 @@ EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf
 		return eb_err(-EINVAL, "ebpf_spec_open_mem: data is NULL");
 	if (opts && opts->sz >= offsetof(struct ebpf_spec_opts, name) + sizeof(opts->name) && opts->name)
 		name = opts->name;
-	/*
-	 * Work on a private copy: the caller's buffer may be modified concurrently or
-	 * be read-only memory with arbitrary alignment; ours is malloc-aligned.
-	 */
-	copy = eb_malloc(size ? size : 1);
-	if (!copy)
+	spec = spec_new(name);
+	if (!spec)
 		return -ENOMEM;
+	/*
+	 * The spec's own copy, kept as its image: the caller's buffer may be
+	 * modified or freed after we return, or be read-only memory with arbitrary
+	 * alignment; ours is malloc-aligned and writable (BTF fix-ups).
+	 */
+	copy = spec->image.heap[0] = eb_malloc(size ? size : 1);
+	if (!copy) {
+		ebpf_spec_free(spec);
+		return -ENOMEM;
+	}
 	if (size)
 		memcpy(copy, data, size);
-	err = open_bytes(copy, -1, size, name, out);
-	eb_free(copy);
-	return err;
+	return finish(spec, &e, eb_elf_open(&e, copy, size, spec->name), out);
 }
 
 /* Open `path` for reading: a regular file, and its size. */
@@ -189,10 +216,36 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
 	return 0;
 }
 
+/*
+ * Open the ELF of file `fd` (`size` bytes) into spec->image: mapped privately
+ * (writable until parsed: the BTF fix-ups go to private copies of the pages
+ * they touch; the file never changes), or, where mapping is refused, the
+ * sections the reader uses read into heap buffers.
+ */
+static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size)
+{
+	void *map = size ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	int err;
+
+	if (map != MAP_FAILED) {
+		spec->image.map = map;
+		spec->image.map_len = size;
+		return eb_elf_open(e, map, size, spec->name);
+	}
+	err = eb_elf_open_fd(e, fd, size, spec->name);
+	/* The buffers it read are the spec's now, whatever happened. */
+	spec->image.heap[0] = e->owned_names;
+	spec->image.heap[1] = e->owned_data;
+	e->owned_names = e->owned_data = NULL;
+	return err;
+}
+
 EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *opts,
 				 struct ebpf_spec **out)
 {
 	const char *name = path;
+	struct ebpf_spec *spec;
+	struct eb_elf e;
 	size_t size = 0;
 	int fd = -1;
 	int err;
@@ -204,11 +257,16 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 		return eb_err(-EINVAL, "ebpf_spec_open_file: path is NULL");
 	if (opts && opts->sz >= offsetof(struct ebpf_spec_opts, name) + sizeof(opts->name) && opts->name)
 		name = opts->name;
-	/* Only the sections the reader uses are read (eb_elf_open_fd), not the whole file. */
 	err = open_object_file(path, &fd, &size);
 	if (err)
 		return err;
-	err = open_bytes(NULL, fd, size, name, out);
+	spec = spec_new(name);
+	if (!spec) {
+		close(fd);
+		return -ENOMEM;
+	}
+	err = open_image(spec, &e, fd, size);
+	/* A mapping does not need its fd. */
 	close(fd);
-	return err;
+	return finish(spec, &e, err, out);
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "lib/alloc.h"
 #include "lib/elf_reader.h"
@@ -19,7 +20,8 @@ void eb_map_spec_free(struct ebpf_map_spec *m)
 		return;
 	eb_map_spec_free(m->inner);
 	eb_free(m->name);
-	eb_free(m->data);
+	if (m->data_owned)
+		eb_free(m->data);
 	for (uint32_t i = 0; i < m->slot_cnt; i++)
 		eb_free(m->slots[i].name);
 	eb_free(m->slots);
@@ -27,12 +29,6 @@ void eb_map_spec_free(struct ebpf_map_spec *m)
 		eb_free(m->vars[i].name);
 	eb_free(m->vars);
 	eb_free(m);
-}
-
-/* A program's names point into the spec's string arena (lib/spec.h). */
-static void prog_spec_free(struct ebpf_prog_spec *p)
-{
-	eb_free(p);
 }
 
 void eb_spec_hold(const struct ebpf_spec *spec)
@@ -51,14 +47,15 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	for (uint32_t i = 0; i < spec->sec_cnt; i++) {
 		struct eb_text_sec *s = &spec->secs[i];
 
-		/* names and relocation symbols live in the string arena */
-		eb_free(s->insns);
+		/* names and relocation symbols live in the image */
+		if (s->insns_owned)
+			eb_free(s->insns);
 		eb_free(s->relocs);
 	}
 	eb_free(spec->secs);
 	eb_free(spec->funcs);
-	for (uint32_t i = 0; i < spec->prog_cnt; i++)
-		prog_spec_free(spec->progs[i]);
+	/* program specs own nothing: their names point into the image */
+	eb_free(spec->prog_store);
 	eb_free(spec->progs);
 	for (uint32_t i = 0; i < spec->map_cnt; i++)
 		eb_map_spec_free(spec->maps[i]);
@@ -71,7 +68,17 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	eb_free(spec->strs);
 	eb_free(spec->name);
 	eb_free(spec->license);
+	eb_spec_image_release(&spec->image);
 	eb_free(spec);
+}
+
+void eb_spec_image_release(struct eb_spec_image *img)
+{
+	if (img->map)
+		munmap(img->map, img->map_len);
+	eb_free(img->heap[0]);
+	eb_free(img->heap[1]);
+	memset(img, 0, sizeof(*img));
 }
 
 int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
@@ -326,11 +333,19 @@ EBPF_API int ebpf_spec_set_var(struct ebpf_spec *spec, const char *name, const v
 			if (size != v->size)
 				return eb_err(-EINVAL, "variable '%s' in '%s': size %zu given, the variable has %u bytes",
 					      name, m->name, size, v->size);
-			/* .bss has no initial bytes until someone sets one of its variables. */
-			if (!m->data) {
-				m->data = eb_calloc(1, m->value_size ? m->value_size : 1);
-				if (!m->data)
+			/*
+			 * .bss has no initial bytes until someone sets one of its
+			 * variables; other sections' bytes are the image's (read-only)
+			 * until then.
+			 */
+			if (!m->data_owned) {
+				uint8_t *copy = m->data ? eb_memdup(m->data, m->value_size)
+							: eb_calloc(1, m->value_size ? m->value_size : 1);
+
+				if (!copy)
 					return -ENOMEM;
+				m->data = copy;
+				m->data_owned = true;
 			}
 			memcpy(m->data + v->offset, value, size);
 			return 0;

@@ -3,9 +3,15 @@
  * Internal: the spec's data model, shared by the ELF reader (which fills it), the
  * relocation engine (which reads it at load time) and the public accessors.
  *
- * Everything here is a self-contained copy: no pointer into the ELF file or the
- * libelf handle survives parsing. Instructions are in host byte order unless
- * spec->foreign_endian (then only inspection is allowed).
+ * Zero-copy: the spec owns the object's bytes (spec->image: a read-only private
+ * mapping of the file, or one heap copy) and points into them — instructions,
+ * BTF, .BTF.ext, data-section initial values and names — instead of copying
+ * each. Only what must differ from the file is copied: instructions of a
+ * foreign-endian object or of a misaligned section (insns_owned), and a data
+ * map's value once ebpf_spec_set_var() edits it (data_owned). Everything that
+ * changes at load time (relocated instructions) is copied per program then.
+ * Instructions are in host byte order unless spec->foreign_endian (then only
+ * inspection is allowed).
  */
 #ifndef EB_SPEC_H
 #define EB_SPEC_H
@@ -41,8 +47,9 @@ struct eb_reloc {
 struct eb_text_sec {
 	char *name;
 	uint32_t elf_idx;		/* ELF section index */
-	struct ebpf_insn *insns;
+	struct ebpf_insn *insns;	/* into spec->image, or owned (insns_owned): read-only */
 	uint32_t insn_cnt;
+	bool insns_owned;		/* insns is a copy (swapped or realigned) the spec frees */
 	struct eb_reloc *relocs;	/* sorted by insn */
 	uint32_t reloc_cnt;
 	/* .BTF.ext records of this section (insn_off in instructions), or NULL. */
@@ -108,6 +115,7 @@ struct ebpf_map_spec {
 	uint32_t elf_sec;		/* data maps: ELF section index */
 	bool readonly;			/* .rodata* and .kconfig: frozen, BPF_F_RDONLY_PROG */
 	uint8_t *data;			/* data maps: initial value (value_size bytes); NULL for .bss */
+	bool data_owned;		/* data is a heap copy; else it points into spec->image (read-only) */
 	struct eb_map_slot *slots;
 	uint32_t slot_cnt;
 	struct eb_var *vars;
@@ -137,6 +145,17 @@ struct eb_extern {
 	bool is_signed;
 };
 
+/*
+ * The object's bytes the spec points into, released by ebpf_spec_free(): a
+ * private mapping of the file (read-only once parsed), or heap buffers (an
+ * object opened from memory, or a file that cannot be mapped).
+ */
+struct eb_spec_image {
+	void *map;
+	size_t map_len;
+	void *heap[2];
+};
+
 struct ebpf_spec {
 	char *name;
 	char *license;
@@ -147,8 +166,9 @@ struct ebpf_spec {
 	uint32_t sec_cnt;
 	struct eb_func *funcs;
 	uint32_t func_cnt;
-	struct ebpf_prog_spec **progs;
+	struct ebpf_prog_spec **progs;	/* each points into prog_store */
 	uint32_t prog_cnt;
+	struct ebpf_prog_spec *prog_store;	/* all program specs, one allocation */
 	struct ebpf_map_spec **maps;
 	uint32_t map_cnt;
 	struct eb_extern *externs;
@@ -159,12 +179,13 @@ struct ebpf_spec {
 	struct eb_btf_ext *btf_ext;	/* object .BTF.ext, or NULL */
 
 	/*
-	 * String arena: a copy of the object's section-name and symbol-name tables.
-	 * Names read from the ELF point into it and are never freed one by one:
-	 * secs[].name, funcs[].name, progs[]->name/section/attach_target and
-	 * relocs[].sym (which may also borrow an extern's name). NULL before parsing.
+	 * Names read from the ELF (secs[].name, funcs[].name,
+	 * progs[]->name/section/attach_target, relocs[].sym) point into the string
+	 * tables of `image` and are never freed one by one. `strs` is no longer
+	 * used (always NULL): it held a copy of those tables before the image was kept.
 	 */
 	char *strs;
+	struct eb_spec_image image;
 
 	/*
 	 * Holders besides the caller who opened it (collections loaded from it):
@@ -178,6 +199,9 @@ struct ebpf_spec {
  * ebpf_spec_free(). Only the holder count changes; the spec stays read-only.
  */
 void eb_spec_hold(const struct ebpf_spec *spec);
+
+/* Unmap / free an image (zeroed after); an empty image is fine. */
+void eb_spec_image_release(struct eb_spec_image *img);
 
 /* The function a program is. */
 static inline const struct eb_func *eb_prog_func(const struct ebpf_prog_spec *p)
