@@ -387,8 +387,11 @@ uint32_t eb_btf_features_used(const struct ebpf_btf *obj, bool *has_externs)
 	uint32_t used = 0;
 
 	*has_externs = false;
-	for (uint32_t id = 1; obj && id < eb_btf_type_cnt(obj); id++) {
-		const struct btf_type *t = eb_btf_type(obj, id);
+	if (!obj)
+		return 0;
+	/* straight over the offset table: this runs on every load, sanitized or not */
+	for (uint32_t i = 0; i < obj->nr; i++) {
+		const struct btf_type *t = (const struct btf_type *)(obj->types + obj->offs[i]);
 
 		switch (btf_kind(t)) {
 		case BTF_KIND_VAR:

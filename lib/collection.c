@@ -7,6 +7,8 @@
  * all_or_nothing) → prog-array and map-in-map slots.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,8 +41,7 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 		eb_close(coll->maps[i].fd);
 		eb_free(coll->maps[i].pin_path);
 	}
-	eb_free(coll->progs);
-	eb_free(coll->maps);
+	/* progs and maps live in the collection's own block (collection_alloc) */
 	eb_close(coll->btf_fd);
 	if (coll->externs)
 		eb_relo_externs_free(coll->externs, coll->extern_cnt);
@@ -55,12 +56,42 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 
 /* ---------------------------------------------------------------- setup */
 
+/* `n` elements of `elem` bytes placed at *off (aligned for any type); false on overflow. */
+static bool place_array(size_t *off, size_t n, size_t elem, size_t *at)
+{
+	const size_t align = _Alignof(max_align_t);
+	size_t start = (*off + align - 1) / align * align;
+	if (start < *off || (elem && n > (SIZE_MAX - start) / elem))
+		return false;
+	*at = start;
+	*off = start + n * elem;
+	return true;
+}
+
+/*
+ * The collection, its programs, its maps and the load's map fd table in one
+ * zeroed block: one allocation (and one free) instead of four, which a
+ * one-program load notices.
+ */
+static struct ebpf_collection *collection_alloc(const struct ebpf_spec *spec, int **map_fds)
+{
+	size_t size = sizeof(struct ebpf_collection), progs, maps, fds;
+	if (!place_array(&size, spec->prog_cnt, sizeof(struct ebpf_prog), &progs) ||
+	    !place_array(&size, spec->map_cnt, sizeof(struct ebpf_map), &maps) ||
+	    !place_array(&size, spec->map_cnt, sizeof(int), &fds))
+		return NULL;
+	char *block = eb_calloc(1, size);
+	if (!block)
+		return NULL;
+	struct ebpf_collection *coll = (struct ebpf_collection *)block;
+	coll->progs = (struct ebpf_prog *)(block + progs);
+	coll->maps = (struct ebpf_map *)(block + maps);
+	*map_fds = (int *)(block + fds);
+	return coll;
+}
+
 static int setup_objects(struct ebpf_collection *coll, const struct ebpf_spec *spec)
 {
-	coll->progs = eb_calloc(spec->prog_cnt ? spec->prog_cnt : 1, sizeof(*coll->progs));
-	coll->maps = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*coll->maps));
-	if (!coll->progs || !coll->maps)
-		return -ENOMEM;
 	for (uint32_t i = 0; i < spec->prog_cnt; i++) {
 		const struct ebpf_prog_spec *ps = spec->progs[i];
 		struct ebpf_prog *p = &coll->progs[i];
@@ -513,7 +544,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 		return eb_err(-EINVAL, "object '%s' is in the foreign byte order: it can be inspected "
 			      "but not loaded on this machine", spec->name ? spec->name : "?");
 
-	coll = eb_calloc(1, sizeof(*coll));
+	coll = collection_alloc(spec, &map_fds);
 	if (!coll)
 		return -ENOMEM;
 	eb_spec_hold(spec);
@@ -539,11 +570,6 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 		goto fail;
 	load_btf(coll);
 
-	map_fds = eb_calloc(spec->map_cnt ? spec->map_cnt : 1, sizeof(*map_fds));
-	if (!map_fds) {
-		err = -ENOMEM;
-		goto fail;
-	}
 	err = create_maps(coll, need, opts ? opts->pin_root : NULL, map_fds);
 	if (err)
 		goto fail;
@@ -573,7 +599,6 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	if (err)
 		goto fail;
 	eb_free(need);
-	eb_free(map_fds);
 	/* a failed program's message stays the thread's message; its error is per program */
 	(void)first_err;
 	*out = coll;
@@ -581,7 +606,6 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 
 fail:
 	eb_free(need);
-	eb_free(map_fds);
 	unpin_new_maps(coll);
 	{
 		/* closing must not clobber the message explaining the failure */

@@ -249,6 +249,9 @@ int eb_relo_resolve_externs(const struct ebpf_spec *spec, const struct eb_relo_e
 	int err;
 
 	*out = NULL;
+	/* nothing to resolve: no array (a NULL result with no extern is what patching expects) */
+	if (!spec->extern_cnt)
+		return 0;
 	res = eb_calloc(spec->extern_cnt, sizeof(*res));
 	pre = eb_calloc(spec->extern_cnt ? spec->extern_cnt : 1, sizeof(*pre));
 	err = res && pre ? resolve_kbtf_batch(spec, env, pre) : -ENOMEM;
