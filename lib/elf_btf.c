@@ -74,6 +74,7 @@ int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec)
 		return eb_err_ctx(err, "%s", e->obj);
 	if (e->btf_ext_sec) {
 		s = &e->secs[e->btf_ext_sec];
+		/* The image outlives spec->btf_ext (ebpf_spec_free() releases it last). */
 		err = eb_btf_ext_parse_borrowed(s->data, s->size, e->swap, spec->btf, &spec->btf_ext);
 		if (err)
 			return eb_err_ctx(err, "%s", e->obj);

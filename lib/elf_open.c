@@ -268,21 +268,29 @@ static int read_symbols(struct eb_elf *e)
 		return -ENOMEM;
 	terminated = table_terminated(e, strtab);
 	for (uint32_t i = 0; i < e->sym_cnt; i++) {
-		const void *p = st->data + (uint64_t)i * sizeof(Elf64_Sym);
 		struct eb_elf_sym *s = &e->syms[i];
-		uint32_t name_off = RD(e, p, Elf64_Sym, st_name);
-		uint8_t info = RD(e, p, Elf64_Sym, st_info);
+		Elf64_Sym raw;
 
-		s->name = str_at(e, strtab, name_off, terminated);
+		/* One copy of the entry, then fields swapped only in the other byte order. */
+		memcpy(&raw, st->data + (uint64_t)i * sizeof(Elf64_Sym), sizeof(raw));
+		if (e->swap) {
+			raw.st_name = __builtin_bswap32(raw.st_name);
+			raw.st_shndx = __builtin_bswap16(raw.st_shndx);
+			raw.st_value = __builtin_bswap64(raw.st_value);
+			raw.st_size = __builtin_bswap64(raw.st_size);
+		}
+		*s = (struct eb_elf_sym){
+			.name = str_at(e, strtab, raw.st_name, terminated),
+			.value = raw.st_value,
+			.size = raw.st_size,
+			.shndx = raw.st_shndx,
+			.bind = ELF64_ST_BIND(raw.st_info),
+			.type = ELF64_ST_TYPE(raw.st_info),
+			.ext = -1,
+		};
 		if (!s->name)
 			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
-				      e->obj, i, name_off);
-		s->value = RD(e, p, Elf64_Sym, st_value);
-		s->size = RD(e, p, Elf64_Sym, st_size);
-		s->shndx = RD(e, p, Elf64_Sym, st_shndx);
-		s->bind = ELF64_ST_BIND(info);
-		s->type = ELF64_ST_TYPE(info);
-		s->ext = -1;
+				      e->obj, i, raw.st_name);
 		if (s->shndx == SHN_XINDEX)
 			return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
 				      e->obj, s->name);

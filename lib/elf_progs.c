@@ -167,11 +167,8 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 			break;
 		}
 		f = &spec->funcs[spec->func_cnt];
-		f->name = eb_elf_kept(e, spec, sym->name);
-		if (!f->name) {
-			err = -ENOMEM;
-			break;
-		}
+		/* Names point into the image the spec owns (lib/spec.h). */
+		f->name = (char *)sym->name;
 		spec->func_cnt++;
 		f->sec = text;
 		f->off = (uint32_t)(sym->value / sizeof(struct ebpf_insn));
@@ -202,9 +199,7 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 	memset(ts, 0, sizeof(*ts));
 	spec->sec_cnt++;
 	s->text = (int32_t)text;
-	ts->name = eb_elf_kept(e, spec, s->name);
-	if (!ts->name)
-		return -ENOMEM;
+	ts->name = (char *)s->name;
 	/*
 	 * Instructions stay in the image the spec owns (loading copies each
 	 * program's). A copy only where the bytes cannot serve as they are: the

@@ -107,13 +107,6 @@ const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s)
 const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name);
 
 /*
- * Names the spec keeps (lib/elf_strs.c) point into the object's string tables,
- * which the spec's image holds: eb_elf_kept() checks that a name read from the
- * ELF (secs[].name, syms[].name) is one of those and returns it as the spec's.
- */
-char *eb_elf_kept(const struct eb_elf *e, const struct ebpf_spec *spec, const char *name);
-
-/*
  * Apply DATASEC fix-ups to spec->btf (parsed in place from section e->btf_sec):
  * eb_btf_fixup_datasecs(), writing into the image where the BTF borrows it.
  */

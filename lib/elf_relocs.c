@@ -41,23 +41,21 @@ struct reloc_ctx {
 	const struct eb_elf_sym *sym;
 };
 
-/* `sym` must live as long as the spec: a string of its arena or an extern's name. */
+/* `sym` must live as long as the spec: a name in the image or an extern's name. */
 static int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kind kind, uint32_t target,
 		   int64_t addend, const char *sym)
 {
-	if (!sym)
-		return -ENOMEM;
-	if (eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
+	if (l->cnt == l->cap && eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
 		return -ENOMEM;
 	l->v[l->cnt++] = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend,
 					    .sym = sym };
 	return 0;
 }
 
-/* A symbol's label (see eb_elf_sym_label()) as kept in the spec's string arena. */
+/* A symbol's label (see eb_elf_sym_label()): a name in the image, as the spec keeps it. */
 static const char *kept_label(const struct reloc_ctx *c, const struct eb_elf_sym *s)
 {
-	return eb_elf_kept(c->e, c->spec, eb_elf_sym_label(c->e, s));
+	return eb_elf_sym_label(c->e, s);
 }
 
 /*
@@ -256,23 +254,35 @@ static int cmp_tag(const void *a, const void *b)
 }
 
 /* Calls within one section that clang resolved itself: tag them, untagged ones only. */
+/* The first bpf-to-bpf call at or after instruction `i` of `n`, or n. */
+static uint32_t next_call(const struct ebpf_insn *insns, uint32_t n, uint32_t i)
+{
+	/* A tight loop: most instructions of a section are rejected by their first byte. */
+	for (; i < n; i++) {
+		if (insns[i].code == CALL && insns[i].src_reg == EBPF_PSEUDO_CALL)
+			break;
+	}
+	return i;
+}
+
 static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_list *l, size_t ext_cnt)
 {
 	const struct eb_text_sec *ts = &spec->secs[text];
+	const struct ebpf_insn *insns = ts->insns;
+	const uint32_t n = ts->insn_cnt;
+	size_t k = 0;
 
-	for (uint32_t i = 0, k = 0; i < ts->insn_cnt; i++) {
-		const struct ebpf_insn *in = &ts->insns[i];
+	for (uint32_t i = next_call(insns, n, 0); i < n; i = next_call(insns, n, i + 1)) {
 		int64_t callee;
 		int32_t f;
 
+		/* Already tagged from an ELF relocation? (tags [0, ext_cnt) are sorted) */
 		while (k < ext_cnt && l->v[k].insn < i)
 			k++;
 		if (k < ext_cnt && l->v[k].insn == i)
 			continue;
-		if (in->code != CALL || in->src_reg != EBPF_PSEUDO_CALL)
-			continue;
-		callee = (int64_t)i + in->imm + 1;
-		f = callee >= 0 && callee < ts->insn_cnt ? func_at(spec, text, callee) : -1;
+		callee = (int64_t)i + insns[i].imm + 1;
+		f = callee >= 0 && callee < n ? func_at(spec, text, callee) : -1;
 		if (f < 0)
 			return eb_err(-EINVAL, "%s: section '%s': call at insn %u targets instruction %lld, which is not the start of a function",
 				      spec->name, ts->name, i, (long long)callee);
@@ -337,22 +347,31 @@ static uint32_t first_reloc_at(const struct eb_text_sec *ts, uint32_t insn)
 }
 
 /*
- * Each program's relocations are the contiguous run inside its function. A
- * binary search finds where the run starts: rescanning from the section's first
- * relocation for every program made many programs in one section quadratic.
+ * Each program's relocations are the contiguous run inside its function.
+ * Programs come in section and instruction order (eb_elf_read_progs), so a
+ * program's run starts where the previous one's ended, when in the same
+ * section; a binary search finds it otherwise. (Rescanning from the section's
+ * first relocation for every program made many programs in one section quadratic.)
  */
 static void set_prog_ranges(struct ebpf_spec *spec)
 {
+	const struct eb_func *prev = NULL;
+	uint32_t j = 0;
+
 	for (uint32_t i = 0; i < spec->prog_cnt; i++) {
 		struct ebpf_prog_spec *p = spec->progs[i];
 		const struct eb_func *f = eb_prog_func(p);
 		const struct eb_text_sec *ts = &spec->secs[f->sec];
-		uint32_t j = first_reloc_at(ts, f->off);
 
+		if (!prev || prev->sec != f->sec || prev->off > f->off)
+			j = first_reloc_at(ts, f->off);
+		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off)
+			j++;
 		p->reloc_first = j;
 		while (j < ts->reloc_cnt && ts->relocs[j].insn < f->off + f->cnt)
 			j++;
 		p->reloc_cnt = j - p->reloc_first;
+		prev = f;
 	}
 }
 
