@@ -238,19 +238,20 @@ static bool has_syscall_wrapper(const struct eb_kallsyms *ks)
  * externs need the config, and LINUX_HAS_SYSCALL_WRAPPER is read from kallsyms.
  */
 struct extern_needs {
+	bool kbtf;		/* kfuncs and typed ksyms are looked up in kernel BTF */
 	bool ksyms, kconfig;
 	bool bpf_cookie;	/* LINUX_HAS_BPF_COOKIE: a helper probe (a program load) */
 };
 
 static void extern_sources(const struct ebpf_spec *spec, struct extern_needs *n)
 {
-	n->ksyms = n->kconfig = n->bpf_cookie = false;
+	n->kbtf = n->ksyms = n->kconfig = n->bpf_cookie = false;
 	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
 		const struct eb_extern *x = &spec->externs[i];
 
 		switch (x->kind) {
 		case EBPF_EXTERN_KSYM_VAR:
-			n->kconfig = true;
+			n->kbtf = n->kconfig = true;
 			/* fall through */
 		case EBPF_EXTERN_KSYM_TYPELESS:
 			n->ksyms = true;
@@ -263,6 +264,7 @@ static void extern_sources(const struct ebpf_spec *spec, struct extern_needs *n)
 				n->bpf_cookie = true;
 			break;
 		case EBPF_EXTERN_KFUNC:
+			n->kbtf = true;
 			break;
 		}
 	}
@@ -280,15 +282,17 @@ static bool has_core_relos(const struct ebpf_spec *spec)
  * Only what the object can use is read: in a fresh process, scanning
  * /proc/kallsyms alone cost ~150M instructions and ~13 MB of heap per load
  * (tools/bench/load_bench, callgrind), and kernel BTF ~16M, for objects with
- * no extern and no CO-RE relocation that use neither.
+ * no extern and no CO-RE relocation that use neither. Kconfig externs and
+ * typeless ksyms need no kernel BTF; attach targets find it themselves.
  */
 static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *opts)
 {
 	struct eb_relo_env *env = &coll->env;
 	const char *path = opts ? opts->kernel_btf_path : NULL;
-	bool externs = coll->spec->extern_cnt > 0;
+	struct extern_needs need;
 	int err = 0;
-	if (externs || has_core_relos(coll->spec))
+	extern_sources(coll->spec, &need);
+	if (need.kbtf || has_core_relos(coll->spec))
 		err = path ? eb_btf_load_file(path, NULL, &env->kbtf) : eb_btf_vmlinux(&env->kbtf);
 	/*
 	 * A file the caller named is not optional: going on would resolve against the
@@ -301,8 +305,6 @@ static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *
 		eb_warn("kernel BTF unavailable (%s): %s", path ? path : "vmlinux", ebpf_errmsg());
 		env->kbtf = NULL;
 	}
-	struct extern_needs need;
-	extern_sources(coll->spec, &need);
 	if (need.ksyms && eb_kallsyms_get(&coll->ksyms)) {
 		eb_debug("kallsyms unavailable: %s", ebpf_errmsg());
 		coll->ksyms = NULL;

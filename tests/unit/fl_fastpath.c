@@ -5,12 +5,14 @@
  * bytes are laid out canonically).
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "btf/btf.h"
 #include "lib/features.h"
 #include "lib/spec.h"
 #include "lib/sys.h"
+#include "relo/relo.h"
 #include "tests/common/testutil.h"
 #include "tests/unit/btf_blob.h"
 
@@ -209,6 +211,44 @@ START_TEST(features_among_nothing_probes_nothing)
 }
 END_TEST
 
+/* The hashed kconfig index: every option of a large config found, the last line winning. */
+START_TEST(kconfig_index_many_options)
+{
+	enum { N = 5000 };
+	size_t cap = (size_t)N * 48 + 256, len = 0;
+	char *text = malloc(cap);
+	struct eb_kconfig *kc = NULL;
+	char name[64], want[32];
+
+	ck_assert_ptr_nonnull(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, i % 3 ? "CONFIG_OPT_%d=%d\n" :
+					"# CONFIG_OPT_%d is not set\n", i, i * 7);
+	/* a later line overrides an earlier one, as in make */
+	len += (size_t)snprintf(text + len, cap - len, "CONFIG_OPT_3=override\n# comment\n\n");
+	ck_assert_int_eq(eb_kconfig_parse(text, len, &kc), 0);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "CONFIG_OPT_%d", i);
+		snprintf(want, sizeof(want), "%d", i * 7);
+		const char *v = eb_kconfig_get(kc, name);
+		ck_assert_msg(v != NULL, "%s not found", name);
+		ck_assert_str_eq(v, i == 3 ? "override" : i % 3 ? want : "n");
+	}
+	/* without the prefix, and names that are not there (prefixes of present ones too) */
+	ck_assert_str_eq(eb_kconfig_get(kc, "OPT_1"), "7");
+	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT_5000"));
+	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT_"));
+	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT"));
+	eb_kconfig_free(kc);
+
+	/* an empty config indexes nothing and finds nothing */
+	ck_assert_int_eq(eb_kconfig_parse("", 0, &kc), 0);
+	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_BPF"));
+	eb_kconfig_free(kc);
+	free(text);
+}
+END_TEST
+
 Suite *suite_fl_fastpath(void)
 {
 	Suite *s = suite_create("fl_fastpath");
@@ -222,6 +262,7 @@ Suite *suite_fl_fastpath(void)
 	tcase_add_test(tc, gap_or_long_header_is_not_canonical);
 	tcase_add_test(tc, objects_with_and_without_externs);
 	tcase_add_test(tc, features_among_nothing_probes_nothing);
+	tcase_add_test(tc, kconfig_index_many_options);
 	suite_add_tcase(s, tc);
 	return s;
 }
