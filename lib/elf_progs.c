@@ -53,6 +53,11 @@ struct func_syms {
 	uint32_t next;		/* first not yet consumed */
 };
 
+/* funcs[] and progs[] follow the program specs in one block (gather_func_syms). */
+_Static_assert(sizeof(struct ebpf_prog_spec) % _Alignof(struct eb_func) == 0 &&
+	       sizeof(struct eb_func) % _Alignof(struct ebpf_prog_spec *) == 0,
+	       "the block's arrays stay aligned");
+
 static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, struct func_syms *fs)
 {
 	uint32_t n = 0;
@@ -62,13 +67,20 @@ static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, stru
 
 		n += sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT;
 	}
-	/* Every entry is written before it is counted: no zeroing. */
-	fs->v = eb_malloc((n ? n : 1) * sizeof(*fs->v));
-	spec->funcs = eb_malloc((n ? n : 1) * sizeof(*spec->funcs));
-	spec->progs = eb_malloc((n ? n : 1) * sizeof(*spec->progs));
-	spec->prog_store = eb_malloc((n ? n : 1) * sizeof(*spec->prog_store));
-	if (!fs->v || !spec->funcs || !spec->progs || !spec->prog_store)
+	/*
+	 * One block for the program specs, the functions and the program list
+	 * (all sized by the function count; every entry is written before it is
+	 * counted, so no zeroing). All three element types are 8-byte aligned.
+	 */
+	if (!n)
+		n = 1;
+	fs->v = eb_reallocarray(NULL, n, sizeof(*fs->v));
+	spec->prog_store = eb_reallocarray(NULL, n, sizeof(*spec->prog_store) + sizeof(*spec->funcs) +
+					   sizeof(*spec->progs));
+	if (!fs->v || !spec->prog_store)
 		return -ENOMEM;
+	spec->funcs = (struct eb_func *)(spec->prog_store + n);
+	spec->progs = (struct ebpf_prog_spec **)(spec->funcs + n);
 	for (uint32_t i = 1; i < e->sym_cnt; i++) {
 		const struct eb_elf_sym *sym = &e->syms[i];
 

@@ -82,9 +82,15 @@ int eb_elf_read_license(struct eb_elf *e, struct ebpf_spec *spec)
 		/* The section is usually a NUL-terminated char array; stop at the first NUL. */
 		size_t len = s->data ? strnlen((const char *)s->data, s->size) : 0;
 
-		spec->license = eb_strndup((const char *)s->data, len);
-		if (!spec->license)
-			return -ENOMEM;
+		/* Terminated inside the section: used in place, else copied. */
+		if (len < s->size) {
+			spec->license = (char *)s->data;
+		} else {
+			spec->license = eb_strndup((const char *)s->data, len);
+			if (!spec->license)
+				return -ENOMEM;
+			spec->license_owned = true;
+		}
 	}
 	if (e->version_sec) {
 		const struct eb_elf_sec *s = &e->secs[e->version_sec];
@@ -119,19 +125,16 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
-/* A new empty spec named `name` (copied). */
+/* A new empty spec named `name`, copied into the same allocation (ebpf_spec_free() frees one block). */
 static struct ebpf_spec *spec_new(const char *name)
 {
-	struct ebpf_spec *spec = eb_calloc(1, sizeof(*spec));
+	size_t len = strlen(name);
+	struct ebpf_spec *spec = eb_calloc(1, sizeof(*spec) + len + 1);
 
 	if (!spec)
 		return NULL;
 	spec->kconfig_map = -1;
-	spec->name = eb_strdup(name);
-	if (!spec->name) {
-		eb_free(spec);
-		return NULL;
-	}
+	spec->name = memcpy(spec + 1, name, len + 1);
 	return spec;
 }
 

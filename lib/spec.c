@@ -53,10 +53,8 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 		eb_free(s->relocs);
 	}
 	eb_free(spec->secs);
-	eb_free(spec->funcs);
-	/* program specs own nothing: their names point into the image */
+	/* funcs and progs share prog_store's block; program specs own nothing */
 	eb_free(spec->prog_store);
-	eb_free(spec->progs);
 	for (uint32_t i = 0; i < spec->map_cnt; i++)
 		eb_map_spec_free(spec->maps[i]);
 	eb_free(spec->maps);
@@ -66,8 +64,9 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	eb_btf_ext_free(spec->btf_ext);
 	eb_btf_put(spec->btf);
 	eb_free(spec->strs);
-	eb_free(spec->name);
-	eb_free(spec->license);
+	/* spec->name shares the spec's allocation (lib/elf_spec.c) */
+	if (spec->license_owned)
+		eb_free(spec->license);
 	eb_spec_image_release(&spec->image);
 	eb_free(spec);
 }

@@ -157,8 +157,9 @@ struct eb_spec_image {
 };
 
 struct ebpf_spec {
-	char *name;
-	char *license;
+	char *name;			/* stored after the struct, in its allocation */
+	char *license;			/* in the image, or a copy (license_owned) */
+	bool license_owned;
 	uint32_t kern_version;
 	bool foreign_endian;
 
@@ -168,7 +169,8 @@ struct ebpf_spec {
 	uint32_t func_cnt;
 	struct ebpf_prog_spec **progs;	/* each points into prog_store */
 	uint32_t prog_cnt;
-	struct ebpf_prog_spec *prog_store;	/* all program specs, one allocation */
+	/* All program specs; funcs[] and progs[] live in the same allocation. */
+	struct ebpf_prog_spec *prog_store;
 	struct ebpf_map_spec **maps;
 	uint32_t map_cnt;
 	struct eb_extern *externs;
