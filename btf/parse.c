@@ -39,8 +39,9 @@ struct vstate {
 	uint32_t str_end;	/* first string offset past all strings (base included) */
 	uint32_t max_ref;	/* largest type id referenced so far ... */
 	uint32_t max_ref_by;	/* ... and the id of the type that referenced it */
-	uint32_t *deferred;	/* ids the second pass must look at */
+	uint32_t *deferred;	/* ids the second pass must look at: */
 	size_t nr_deferred, cap_deferred;
+	uint32_t small_deferred[64];	/* in here until there are more (small objects: no allocation) */
 };
 
 static inline void note_ref(struct vstate *s, uint32_t id, uint32_t ref)
@@ -280,11 +281,18 @@ static inline int defer_or_check(const struct ebpf_btf *btf, uint32_t id, const 
 	return (REF_KIND_CHECKED >> kind) & 1 ? check_ref_kind(btf, id, t) : 0;
 }
 
-static int push_deferred(uint32_t **v, size_t *n, size_t *cap, uint32_t id)
+static int push_deferred(struct vstate *s, uint32_t id)
 {
-	if (*n == *cap && eb_grow((void **)v, cap, *n + 1, sizeof(**v)))
-		return -ENOMEM;
-	(*v)[(*n)++] = id;
+	if (s->nr_deferred == s->cap_deferred) {
+		uint32_t *v = s->deferred == s->small_deferred ? NULL : s->deferred;
+
+		if (eb_grow((void **)&v, &s->cap_deferred, s->nr_deferred + 1, sizeof(*v)))
+			return -ENOMEM;
+		if (s->deferred == s->small_deferred)
+			memcpy(v, s->small_deferred, sizeof(s->small_deferred));
+		s->deferred = v;
+	}
+	s->deferred[s->nr_deferred++] = id;
 	return 0;
 }
 
@@ -328,7 +336,7 @@ static int first_pass(struct vstate *s)
 			return err;
 		err = defer_or_check(btf, id, t);
 		if (err > 0)
-			err = push_deferred(&s->deferred, &s->nr_deferred, &s->cap_deferred, id);
+			err = push_deferred(s, id);
 		if (err)
 			return err;
 		off += sizeof(*t) + (uint32_t)extra;
@@ -420,12 +428,13 @@ static int check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct 
 
 static int second_pass(struct ebpf_btf *btf, const uint32_t *ids, size_t n)
 {
-	uint8_t *state;
+	uint8_t small[256], *state;
 	int err = 0;
 
 	if (!n)
 		return 0;
-	state = eb_calloc(btf->nr, 1);
+	/* one byte per type: on the stack for small objects */
+	state = btf->nr <= sizeof(small) ? memset(small, 0, btf->nr) : eb_calloc(btf->nr, 1);
 	if (!state)
 		return -ENOMEM;
 	for (size_t i = 0; i < n && !err; i++) {
@@ -438,7 +447,8 @@ static int second_pass(struct ebpf_btf *btf, const uint32_t *ids, size_t n)
 		if (!err && (REF_KIND_CHECKED >> kind) & 1)
 			err = check_ref_kind(btf, id, t);
 	}
-	eb_free(state);
+	if (state != small)
+		eb_free(state);
 	return err;
 }
 
@@ -565,7 +575,7 @@ static int offsets_only(struct ebpf_btf *btf)
 static int validate(struct ebpf_btf *btf, bool trusted)
 {
 	struct btf_header h;
-	struct vstate s = { .btf = btf };
+	struct vstate s = { .btf = btf, .cap_deferred = 64 };
 	int err;
 
 	memcpy(&h, btf->raw, sizeof(h));
@@ -574,11 +584,13 @@ static int validate(struct ebpf_btf *btf, bool trusted)
 		return err;
 	if (trusted)
 		return offsets_only(btf);
+	s.deferred = s.small_deferred;
 	s.str_end = eb_btf_str_end(btf);
 	err = first_pass(&s);
 	if (!err)
 		err = second_pass(btf, s.deferred, s.nr_deferred);
-	eb_free(s.deferred);
+	if (s.deferred != s.small_deferred)
+		eb_free(s.deferred);
 	return err;
 }
 
