@@ -28,7 +28,6 @@ static void prog_release(struct ebpf_prog *p)
 	/* name, section and attach_target are the spec's strings (see setup_objects) */
 	eb_free(p->load_msg);
 	eb_free(p->log);
-	eb_relo_prog_free(&p->relo);
 }
 
 void ebpf_collection_close(struct ebpf_collection *coll)
@@ -86,7 +85,8 @@ static struct ebpf_collection *collection_alloc(const struct ebpf_spec *spec, in
 	struct ebpf_collection *coll = (struct ebpf_collection *)block;
 	coll->progs = (struct ebpf_prog *)(block + progs);
 	coll->maps = (struct ebpf_map *)(block + maps);
-	*map_fds = (int *)(block + fds);
+	/* kept: a private copy of a program is relocated with the same fds */
+	coll->map_fds = *map_fds = (int *)(block + fds);
 	return coll;
 }
 
@@ -436,23 +436,29 @@ static void prog_fail(struct ebpf_prog *p, int err)
 	eb_warn("%s", ebpf_errmsg());
 }
 
-static int load_program(struct ebpf_collection *coll, struct ebpf_prog *p, const int *map_fds)
+static int load_program(struct ebpf_prog *p)
 {
+	struct eb_relo_prog relo;
 	int err = resolve_attach_btf(p);
 	if (!err)
-		err = eb_relo_program(coll->spec, p->spec, &coll->env, coll->externs, map_fds, &p->relo);
+		err = eb_prog_relocate(p, &relo);
 	if (err) {
 		prog_fail(p, err);
 		return err;
 	}
 	p->relocated = true;
-	/* the relocation output is loaded as is (no copy); it stays for private copies */
+	/*
+	 * The relocation output is loaded as is (no copy) and freed at once: only
+	 * one program's instructions and .BTF.ext records exist at a time. A
+	 * private copy (cookie emulation) relocates again.
+	 */
 	struct eb_prog_image img = {
-		.insns = p->relo.insns, .insn_cnt = p->relo.insn_cnt,
-		.func_info = p->relo.func_info, .func_info_cnt = p->relo.func_info_cnt,
-		.line_info = p->relo.line_info, .line_info_cnt = p->relo.line_info_cnt,
+		.insns = relo.insns, .insn_cnt = relo.insn_cnt,
+		.func_info = relo.func_info, .func_info_cnt = relo.func_info_cnt,
+		.line_info = relo.line_info, .line_info_cnt = relo.line_info_cnt,
 	};
-	int fd = eb_prog_load_image(p, &img, &p->log);
+	int fd = eb_prog_load_image(p, &relo, &img, &p->log);
+	eb_relo_prog_free(&relo);
 	if (fd < 0) {
 		prog_fail(p, fd);
 		return fd;
@@ -587,7 +593,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 		struct ebpf_prog *p = &coll->progs[i];
 		if (!p->selected)
 			continue;
-		int perr = load_program(coll, p, map_fds);
+		int perr = load_program(p);
 		if (perr && !first_err)
 			first_err = perr;
 		if (perr && opts && opts->all_or_nothing) {

@@ -9,7 +9,7 @@
  * holds the spec (eb_spec_hold), so the spec pointers below, the names,
  * sections, attach targets and license borrowed from it, and
  * ebpf_prog_spec_of(), stay valid until close even if the caller frees the
- * spec first. The relocated image is the program's own.
+ * spec first. A program's relocated image lives only while it is loaded.
  */
 #ifndef EB_COLLECTION_INTERNAL_H
 #define EB_COLLECTION_INTERNAL_H
@@ -47,18 +47,17 @@ struct ebpf_prog {
 	uint32_t attach_btf_id;			/* kernel BTF id of the attach target, 0 if none */
 
 	int fd;					/* -1 if not loaded */
-	bool selected;				/* chosen for this load */
 	int load_err;				/* 0 or negative errno */
+	bool selected;				/* chosen for this load */
+	/*
+	 * Relocation succeeded at load. The relocated instructions themselves are
+	 * freed as soon as the program is loaded (kept for every program, they
+	 * were half the peak heap of loading 1,000 programs); a private copy
+	 * (cookie emulation, eb_prog_load_copy()) relocates the program again.
+	 */
+	bool relocated;
 	char *load_msg;				/* one-line reason, NULL if loaded */
 	char *log;				/* verifier log of the failure, NULL if none */
-
-	/*
-	 * The relocation output, kept after load so a private copy can be loaded
-	 * with rewritten instructions (cookie emulation): see eb_prog_load_copy().
-	 * relocated is false if relocation failed or the program was not selected.
-	 */
-	struct eb_relo_prog relo;
-	bool relocated;
 };
 
 struct ebpf_map {
@@ -93,13 +92,16 @@ struct ebpf_collection {
 	struct eb_kconfig *kconfig;
 	struct eb_extern_res *externs;		/* extern_cnt entries */
 	uint32_t extern_cnt;			/* copied: close must not touch the spec */
+	/* map_cnt fds as the programs were relocated with (-1: map not created); in this block */
+	int *map_fds;
 };
 
 /* ------------------------------------------------------------ for links */
 
 /*
  * Load a PRIVATE copy of an already relocated program (cookie emulation):
- * `rewrite` receives a deep copy of the program's final image and may edit or
+ * the program is relocated again, as at load (same externs, kernel BTF and
+ * map fds), and `rewrite` receives its final image and may edit or
  * replace its arrays (eb_realloc/eb_free on them is allowed: the image owns
  * them). The copy is loaded with the same type, attach type, attach BTF id,
  * flags, license, object BTF and fd_array as the original. A rewrite that
@@ -116,18 +118,26 @@ int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, 
 
 /* ---------------------------------------- kernel layer, between its files */
 
-/* Deep copy / free of an image. */
-int eb_prog_image_from_relo(const struct eb_relo_prog *relo, struct eb_prog_image *img);
+/* Free an image's arrays. */
 void eb_prog_image_free(struct eb_prog_image *img);
 
 /*
- * Load `img` as `prog` (PROG_LOAD without a log, then the verifier-log retry
- * and explanation on failure). On failure the thread's message is the one-line
- * explanation; *log_out (if not NULL) receives the eb_malloc'd verifier log or
- * NULL. Returns the fd or a negative errno.
+ * Relocate `prog` against the collection's kernel view, externs and map fds
+ * (eb_relo_program()) into *out, which the caller frees with eb_relo_prog_free().
+ * Used at load and again for each private copy.
  */
-int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image *img,
-		       char **log_out);
+int eb_prog_relocate(const struct ebpf_prog *prog, struct eb_relo_prog *out);
+
+/*
+ * Load `img` as `prog` (PROG_LOAD without a log, then the verifier-log retry
+ * and explanation on failure). `relo` is the relocation `img` came from: its
+ * notes explain verifier errors, its module BTFs are refused. On failure the
+ * thread's message is the one-line explanation; *log_out (if not NULL)
+ * receives the eb_malloc'd verifier log or NULL. Returns the fd or a negative
+ * errno.
+ */
+int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *relo,
+		       const struct eb_prog_image *img, char **log_out);
 
 /*
  * Create one map of the collection, write init_value (data maps; NULL: none),

@@ -28,31 +28,11 @@ void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
 	}
 }
 
-int eb_prog_image_from_relo(const struct eb_relo_prog *relo, struct eb_prog_image *img)
+int eb_prog_relocate(const struct ebpf_prog *prog, struct eb_relo_prog *out)
 {
-	memset(img, 0, sizeof(*img));
-	img->insns = eb_memdup(relo->insns, (size_t)relo->insn_cnt * sizeof(*relo->insns));
-	if (!img->insns)
-		goto nomem;
-	img->insn_cnt = relo->insn_cnt;
-	if (relo->func_info_cnt) {
-		img->func_info = eb_memdup(relo->func_info,
-					   (size_t)relo->func_info_cnt * sizeof(*relo->func_info));
-		if (!img->func_info)
-			goto nomem;
-		img->func_info_cnt = relo->func_info_cnt;
-	}
-	if (relo->line_info_cnt) {
-		img->line_info = eb_memdup(relo->line_info,
-					   (size_t)relo->line_info_cnt * sizeof(*relo->line_info));
-		if (!img->line_info)
-			goto nomem;
-		img->line_info_cnt = relo->line_info_cnt;
-	}
-	return 0;
-nomem:
-	eb_prog_image_free(img);
-	return -ENOMEM;
+	const struct ebpf_collection *coll = prog->coll;
+
+	return eb_relo_program(coll->spec, prog->spec, &coll->env, coll->externs, coll->map_fds, out);
 }
 
 void eb_prog_image_free(struct eb_prog_image *img)
@@ -65,8 +45,8 @@ void eb_prog_image_free(struct eb_prog_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
-int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image *img,
-		       char **log_out)
+int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *relo,
+		       const struct eb_prog_image *img, char **log_out)
 {
 	const struct ebpf_collection *coll = prog->coll;
 	struct eb_attr_prog_load a;
@@ -76,11 +56,10 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image 
 		*log_out = NULL;
 	if (!img->insn_cnt)
 		return eb_err(-EINVAL, "prog '%s': no instructions", prog->name);
-	if (prog->relo.fd_btf_cnt)
+	if (relo->fd_btf_cnt)
 		return eb_err(-EOPNOTSUPP, "prog '%s': kfuncs in kernel modules ('%s') are not "
 			      "supported yet", prog->name,
-			      prog->relo.fd_modules && prog->relo.fd_modules[0] ?
-			      prog->relo.fd_modules[0] : "?");
+			      relo->fd_modules && relo->fd_modules[0] ? relo->fd_modules[0] : "?");
 
 	/* an initializer, not memset: one libc function fewer to bind in a fresh process */
 	a = (struct eb_attr_prog_load){
@@ -127,8 +106,8 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image 
 	/* ENOSPC only means the log was cut short: the program's own error is the first one */
 	struct eb_prog_desc d = {
 		.name = prog->name, .section = prog->section, .type = prog->type,
-		.attach_type = prog->attach_type, .notes = prog->relo.notes,
-		.note_cnt = prog->relo.note_cnt,
+		.attach_type = prog->attach_type, .notes = relo->notes,
+		.note_cnt = relo->note_cnt,
 	};
 	err = eb_verifier_explain(&d, err, log);
 	if (log_out)
@@ -141,6 +120,7 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_prog_image 
 int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, void *ctx,
 		      int *out_fd)
 {
+	struct eb_relo_prog relo;
 	struct eb_prog_image img;
 	int err;
 
@@ -148,17 +128,27 @@ int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, 
 	if (!prog->relocated)
 		return eb_err(-ENOENT, "prog '%s': has no relocated instructions to copy "
 			      "(not loaded by this collection)", prog->name);
-	err = eb_prog_image_from_relo(&prog->relo, &img);
+	err = eb_prog_relocate(prog, &relo);
 	if (err)
 		return err;
+	/* the fresh relocation is this copy's alone: the image takes its arrays over */
+	img = (struct eb_prog_image){
+		.insns = relo.insns, .insn_cnt = relo.insn_cnt,
+		.func_info = relo.func_info, .func_info_cnt = relo.func_info_cnt,
+		.line_info = relo.line_info, .line_info_cnt = relo.line_info_cnt,
+	};
+	relo.insns = NULL;
+	relo.func_info = NULL;
+	relo.line_info = NULL;
 	err = rewrite ? rewrite(&img, ctx) : 0;
 	if (!err) {
-		int fd = eb_prog_load_image(prog, &img, NULL);
+		int fd = eb_prog_load_image(prog, &relo, &img, NULL);
 		if (fd >= 0)
 			*out_fd = fd;
 		else
 			err = fd;
 	}
 	eb_prog_image_free(&img);
+	eb_relo_prog_free(&relo);
 	return err;
 }
