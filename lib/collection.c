@@ -109,7 +109,6 @@ static int setup_objects(struct ebpf_collection *coll, const struct ebpf_spec *s
 		p->attach_target = ps->attach_target ? ps->attach_target : (char *)"";
 		p->type = ps->type;
 		p->attach_type = ps->attach_type;
-		p->prog_flags = ps->flags;
 	}
 	for (uint32_t i = 0; i < spec->map_cnt; i++) {
 		const struct ebpf_map_spec *ms = spec->maps[i];

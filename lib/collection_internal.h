@@ -43,7 +43,7 @@ struct ebpf_prog {
 	char *attach_target;			/* "" if none */
 	enum ebpf_prog_type type;
 	enum ebpf_attach_type attach_type;	/* EBPF_ATTACH_TYPE_NONE if none */
-	uint32_t prog_flags;			/* EBPF_F_SLEEPABLE, EBPF_F_XDP_HAS_FRAGS */
+	/* (prog flags are read from the spec: nothing changes them after open) */
 	uint32_t attach_btf_id;			/* kernel BTF id of the attach target, 0 if none */
 
 	int fd;					/* -1 if not loaded */

@@ -72,7 +72,7 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 		/* only kprobes (before 5.0) check it: uname is asked for them alone */
 		.kern_version = coll->kern_version ? coll->kern_version :
 				prog->type == EBPF_PROG_TYPE_KPROBE ? eb_kernel_version() : 0,
-		.prog_flags = prog->prog_flags,
+		.prog_flags = prog->spec->flags,
 		.attach_btf_id = prog->attach_btf_id,
 	};
 	if (eb_feature(EB_FEAT_PROG_NAME) != EB_NO)

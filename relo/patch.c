@@ -255,11 +255,10 @@ int eb_relo_patch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *pro
 	for (uint32_t i = 0; i < lk->placed_cnt; i++) {
 		const struct eb_placed *p = &lk->placed[i];
 		const struct eb_func *f = &spec->funcs[p->func];
-		const struct eb_reloc *rel;
-		uint32_t n;
+		const struct eb_reloc *rel = p->rel;
+		uint32_t n = p->rel_cnt;
 
 		c.sec = &spec->secs[f->sec];
-		rel = eb_relo_sec_relocs(c.sec, f->off, f->cnt, &n);
 		for (uint32_t k = 0; k < n; k++) {
 			int err;
 

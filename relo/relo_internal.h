@@ -23,14 +23,25 @@ int eb_kcfg_value(const struct eb_extern *ext, const struct eb_relo_env *env, vo
 struct eb_placed {
 	uint32_t func;		/* index into spec->funcs */
 	uint32_t start;		/* first instruction in the final program */
+	/* its relocation tags (eb_relo_sec_relocs), found once for linking and patching */
+	const struct eb_reloc *rel;
+	uint32_t rel_cnt;
 };
+
+/*
+ * Most programs are one function: their placed list lives inside eb_linked
+ * (no allocation); a longer one moves to the heap. So an eb_linked must not
+ * be copied while `placed` may point into it.
+ */
+#define EB_PLACED_INLINE 2
 
 /* The result of linking: the placed functions and the program's CO-RE records. */
 struct eb_linked {
-	struct eb_placed *placed;
+	struct eb_placed *placed;	/* placed_inline or eb_malloc'd */
 	uint32_t placed_cnt;
 	struct eb_core_relo *core;	/* insn_off rebased onto the final program */
 	uint32_t core_cnt;
+	struct eb_placed placed_inline[EB_PLACED_INLINE];
 };
 
 /*

@@ -27,6 +27,26 @@ struct link_ctx {
 	size_t insn_cap, placed_cap, fi_cap, li_cap, core_cap;
 };
 
+/* Room for one more placed function; the list starts in lk->placed_inline. */
+static int grow_placed(struct link_ctx *c)
+{
+	struct eb_linked *lk = c->lk;
+	struct eb_placed *heap;
+
+	if (lk->placed_cnt < c->placed_cap)
+		return 0;
+	if (lk->placed != lk->placed_inline)
+		return eb_grow((void **)&lk->placed, &c->placed_cap, (size_t)lk->placed_cnt + 1,
+			       sizeof(struct eb_placed));
+	heap = eb_reallocarray(NULL, (size_t)c->placed_cap * 2, sizeof(*heap));
+	if (!heap)
+		return -ENOMEM;
+	memcpy(heap, lk->placed_inline, (size_t)lk->placed_cnt * sizeof(*heap));
+	lk->placed = heap;
+	c->placed_cap *= 2;
+	return 0;
+}
+
 const struct eb_reloc *eb_relo_sec_relocs(const struct eb_text_sec *sec, uint32_t off, uint32_t cnt,
 					  uint32_t *n)
 {
@@ -55,6 +75,7 @@ static int place(struct link_ctx *c, uint32_t fi)
 {
 	const struct eb_func *f = &c->spec->funcs[fi];
 	const struct eb_text_sec *sec;
+	struct eb_placed *p;
 	uint32_t start = c->out->insn_cnt;
 
 	if (f->sec >= c->spec->sec_cnt)
@@ -69,14 +90,14 @@ static int place(struct link_ctx *c, uint32_t fi)
 		return eb_err(-E2BIG, "prog '%s': more than %u instructions with its subprograms "
 			      "(adding '%s')", c->prog->name, EB_MAX_PROG_INSNS, f->name);
 	if (eb_grow((void **)&c->out->insns, &c->insn_cap, (size_t)start + f->cnt, sizeof(struct ebpf_insn)) ||
-	    eb_grow((void **)&c->lk->placed, &c->placed_cap, (size_t)c->lk->placed_cnt + 1,
-		    sizeof(struct eb_placed)))
+	    grow_placed(c))
 		return -ENOMEM;
 	memcpy(c->out->insns + start, sec->insns + f->off, (size_t)f->cnt * sizeof(struct ebpf_insn));
 	c->out->insn_cnt = start + f->cnt;
-	c->lk->placed[c->lk->placed_cnt].func = fi;
-	c->lk->placed[c->lk->placed_cnt].start = start;
-	c->lk->placed_cnt++;
+	p = &c->lk->placed[c->lk->placed_cnt++];
+	p->func = fi;
+	p->start = start;
+	p->rel = eb_relo_sec_relocs(sec, f->off, f->cnt, &p->rel_cnt);
 	return 0;
 }
 
@@ -146,10 +167,9 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 {
 	const struct eb_func *f = &c->spec->funcs[p->func];
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
-	const struct eb_reloc *rel;
-	uint32_t n, k = 0;
+	const struct eb_reloc *rel = p->rel;
+	uint32_t n = p->rel_cnt, k = 0;
 
-	rel = eb_relo_sec_relocs(sec, f->off, f->cnt, &n);
 	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
 		const struct ebpf_insn *insn = &sec->insns[i];
 
@@ -252,10 +272,14 @@ static int carry_ext(struct link_ctx *c, const struct eb_placed *p)
 int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
 		 struct eb_relo_prog *out, struct eb_linked *lk)
 {
-	struct link_ctx c = { .spec = spec, .prog = prog, .out = out, .lk = lk };
+	struct link_ctx c = { .spec = spec, .prog = prog, .out = out, .lk = lk,
+			      .placed_cap = EB_PLACED_INLINE };
 	int err;
 
-	memset(lk, 0, sizeof(*lk));
+	lk->placed = lk->placed_inline;
+	lk->placed_cnt = 0;
+	lk->core = NULL;
+	lk->core_cnt = 0;
 	if (prog->func >= spec->func_cnt)
 		return eb_err(-EINVAL, "prog '%s': function #%u of %u", prog->name, prog->func,
 			      spec->func_cnt);
@@ -263,14 +287,10 @@ int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog
 	/* The list grows while it is walked: callees are appended behind their callers. */
 	for (uint32_t i = 0; !err && i < lk->placed_cnt; i++) {
 		struct eb_placed p = lk->placed[i];	/* copy: place() may move the array */
-		const struct eb_func *f = &spec->funcs[p.func];
-		const struct eb_reloc *rel;
-		uint32_t n;
 
-		rel = eb_relo_sec_relocs(&spec->secs[f->sec], f->off, f->cnt, &n);
-		for (uint32_t k = 0; !err && k < n; k++)
-			if (rel[k].kind == EBPF_RELOC_CALL || rel[k].kind == EBPF_RELOC_FUNC_ADDR)
-				err = link_one(&c, &p, &rel[k]);
+		for (uint32_t k = 0; !err && k < p.rel_cnt; k++)
+			if (p.rel[k].kind == EBPF_RELOC_CALL || p.rel[k].kind == EBPF_RELOC_FUNC_ADDR)
+				err = link_one(&c, &p, &p.rel[k]);
 		if (!err)
 			err = check_untagged_calls(&c, &p);
 		if (!err)
@@ -281,7 +301,11 @@ int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog
 
 void eb_relo_linked_free(struct eb_linked *lk)
 {
-	eb_free(lk->placed);
+	if (lk->placed != lk->placed_inline)
+		eb_free(lk->placed);
 	eb_free(lk->core);
-	memset(lk, 0, sizeof(*lk));
+	lk->placed = lk->placed_inline;
+	lk->placed_cnt = 0;
+	lk->core = NULL;
+	lk->core_cnt = 0;
 }
