@@ -78,7 +78,12 @@ struct ebpf_prog_spec {
 	uint32_t reloc_cnt;		/* ... relocs[] (contiguous, sorted) */
 	enum ebpf_prog_type type;
 	enum ebpf_attach_type attach_type;
-	uint32_t flags;			/* EBPF_F_SLEEPABLE, EBPF_F_XDP_HAS_FRAGS */
+	/*
+	 * EBPF_F_SLEEPABLE, EBPF_F_XDP_HAS_FRAGS: 16 bits hold every prog flag
+	 * the kernel defines, and keep the struct at 56 bytes (one per program
+	 * is kept for the life of the spec and of every collection loaded from it).
+	 */
+	uint16_t flags;
 	bool autoload;
 };
 
