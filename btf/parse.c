@@ -546,20 +546,14 @@ static int offsets_only(struct ebpf_btf *btf)
 	if (!offs)
 		return -ENOMEM;
 	btf->offs = offs;
-	while (off < len) {
-		const struct btf_type *t = (const void *)(types + off);
-		uint32_t rec;
+	while (len - off >= sizeof(struct btf_type)) {
+		uint32_t rec = record_size(((const struct btf_type *)(types + off))->info);
 
-		if (len - off < sizeof(*t))
-			return eb_err(-EINVAL, "BTF: type [%u] at offset %u: record runs past the type section (%u bytes)",
-				      btf->start_id + nr, off, len);
-		rec = record_size(t->info);
 		if (!rec || rec > len - off)
 			return eb_err(-EINVAL, "BTF: type [%u] at offset %u: unknown kind or records past the type section",
 				      btf->start_id + nr, off);
 		if (nr == cap) {
-			if (btf->start_id + (uint64_t)nr >= EB_BTF_MAX_ID)
-				return eb_err(-EINVAL, "BTF: too many types");
+			/* no id overflow: a 4 GiB section holds fewer than 2^29 records */
 			btf->nr = nr;
 			if (eb_grow((void **)&btf->offs, &cap, (size_t)nr + 1, sizeof(*offs)))
 				return -ENOMEM;
@@ -569,6 +563,9 @@ static int offsets_only(struct ebpf_btf *btf)
 		off += rec;
 	}
 	btf->nr = nr;
+	if (off != len)
+		return eb_err(-EINVAL, "BTF: type [%u] at offset %u: record runs past the type section (%u bytes)",
+			      btf->start_id + nr, off, len);
 	return 0;
 }
 
