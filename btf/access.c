@@ -23,6 +23,7 @@ void eb_btf_put(struct ebpf_btf *btf)
 	if (!btf || atomic_fetch_sub_explicit(&btf->refcnt, 1, memory_order_acq_rel) != 1)
 		return;
 	eb_btf_index_free(atomic_load_explicit(&btf->index, memory_order_acquire));
+	eb_btf_kinds_free(atomic_load_explicit(&btf->kinds, memory_order_acquire));
 	pthread_mutex_destroy(&btf->index_lock);
 	eb_free(btf->offs);
 	eb_free(btf->owned);

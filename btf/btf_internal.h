@@ -11,6 +11,7 @@
 #include "btf/btf.h"
 
 struct eb_btf_index;
+struct eb_btf_kinds;
 
 struct ebpf_btf {
 	atomic_uint refcnt;
@@ -51,6 +52,8 @@ struct ebpf_btf {
 	pthread_mutex_t index_lock;
 	struct eb_btf_index *_Atomic index;
 	atomic_uint scans;	/* exact lookups answered by a linear scan so far */
+	/* Type indexes grouped by kind (kind_lists.c): built by the first kind-filtered scan. */
+	struct eb_btf_kinds *_Atomic kinds;
 };
 
 /*
@@ -82,6 +85,15 @@ int eb_btf_swap(uint8_t *data, size_t size);
 
 /* Release the name index (index.c). */
 void eb_btf_index_free(struct eb_btf_index *idx);
+
+/*
+ * Per-kind type lists (kind_lists.c): built on first call (under index_lock),
+ * NULL on no memory. eb_btf_kinds_of gives kind's indexes (id - start_id) in
+ * ascending order and their count.
+ */
+const struct eb_btf_kinds *eb_btf_kinds_get(const struct ebpf_btf *btf);
+const uint32_t *eb_btf_kinds_of(const struct eb_btf_kinds *k, unsigned kind, uint32_t *cnt);
+void eb_btf_kinds_free(struct eb_btf_kinds *k);
 
 /* Total string length of btf and its bases (the first offset past the last string). */
 static inline uint32_t eb_btf_str_end(const struct ebpf_btf *btf)

@@ -147,6 +147,15 @@ static const struct eb_btf_index *get_index(const struct ebpf_btf *cbtf)
 #define EB_BTF_SCANS_BEFORE_INDEX 32
 #define EB_BTF_FULL_SCAN_UNITS 3
 
+/*
+ * The first essential-name scan of a kind (CO-RE candidates: it always walks
+ * every type) in a big BTF builds its per-kind lists first (two passes, about
+ * the cost of one full scan); from then on a scan for STRUCTs in vmlinux walks
+ * 8% of the types. Exact lookups stop at their match and do not build them,
+ * but use them once they exist. Small BTFs are scanned as they are.
+ */
+#define EB_BTF_KINDS_MIN_TYPES 4096
+
 /* Whether type name `tn` is the one asked for (see each_match). */
 static bool name_matches(const char *tn, const char *name, size_t elen, bool exact)
 {
@@ -162,13 +171,17 @@ static bool name_matches(const char *tn, const char *name, size_t elen, bool exa
 	return strncmp(tn + elen, "___", 3) == 0 && eb_btf_essential_len(tn) == elen;
 }
 
-/* each_match without the index: every own type in id order. Returns how many types it walked. */
+/*
+ * each_match without the index: every own type in id order (only those of
+ * `kind` when the per-kind lists exist). Returns how many types it walked.
+ */
 static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t elen, bool exact, unsigned kind,
 		      bool (*fn)(void *ctx, uint32_t id), void *ctx)
 {
 	/* Locals: the compiler cannot keep btf's fields in registers across fn(). */
 	const uint8_t *types = btf->types;
 	const uint32_t *offs = btf->offs;
+	const struct eb_btf_kinds *kinds = kind ? atomic_load_explicit(&btf->kinds, memory_order_acquire) : NULL;
 	uint32_t nr = btf->nr, i;
 
 	if (kind == BTF_KIND_DATASEC && btf->datasecs_listed) {
@@ -179,6 +192,19 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 				break;
 		}
 		return i;	/* a few types walked: charged as one scan */
+	}
+	if (kinds) {
+		uint32_t cnt;
+		const uint32_t *idx = eb_btf_kinds_of(kinds, kind, &cnt);
+
+		for (i = 0; i < cnt; i++) {
+			const struct btf_type *t = (const void *)(types + offs[idx[i]]);
+
+			if (t->name_off && name_matches(eb_btf_name(btf, t), name, elen, exact) &&
+			    !fn(ctx, btf->start_id + idx[i]))
+				break;
+		}
+		return i;	/* charged for what it walked */
 	}
 	for (i = 0; i < nr; i++) {
 		const struct btf_type *t = (const void *)(types + offs[i]);
@@ -209,7 +235,12 @@ static int each_match(const struct ebpf_btf *cbtf, const char *name, size_t elen
 
 	if (!atomic_load_explicit(&btf->index, memory_order_acquire) &&
 	    atomic_load_explicit(&btf->scans, memory_order_relaxed) < EB_BTF_SCANS_BEFORE_INDEX) {
-		uint64_t walked = scan_each(btf, name, elen, exact, kind, fn, ctx);
+		uint64_t walked;
+
+		if (kind && !exact && btf->nr >= EB_BTF_KINDS_MIN_TYPES &&
+		    !atomic_load_explicit(&btf->kinds, memory_order_acquire))
+			(void)eb_btf_kinds_get(btf);	/* NULL on no memory: the full scan below */
+		walked = scan_each(btf, name, elen, exact, kind, fn, ctx);
 
 		atomic_fetch_add_explicit(&btf->scans, 1 + (uint32_t)(walked * EB_BTF_FULL_SCAN_UNITS / (btf->nr + 1)),
 					  memory_order_relaxed);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -186,6 +187,59 @@ START_TEST(datasec_lookup)
 }
 END_TEST
 
+/* An independent answer: every type of `kind` whose essential name is `name`, by walking all ids. */
+static int walk_essential(const struct ebpf_btf *btf, const char *name, unsigned kind, uint32_t *ids, int max)
+{
+	size_t len = strlen(name);
+	int n = 0;
+
+	for (uint32_t id = 1; id < eb_btf_type_cnt(btf); id++) {
+		const struct btf_type *t = eb_btf_type(btf, id);
+		const char *tn = eb_btf_name(btf, t);
+
+		if (btf_kind(t) != kind || strncmp(tn, name, len) || (tn[len] && strncmp(tn + len, "___", 3)))
+			continue;
+		if (n < max)
+			ids[n] = id;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * CO-RE candidate scans build per-kind lists on a big BTF; answers before and
+ * after (and exact lookups through the lists) must match a plain walk.
+ */
+START_TEST(kind_lists_agree)
+{
+	static const struct { const char *name; unsigned kind; } q[] = {
+		{ "task_struct", BTF_KIND_STRUCT }, { "pt_regs", BTF_KIND_STRUCT }, { "file", BTF_KIND_STRUCT },
+		{ "sk_buff", BTF_KIND_STRUCT }, { "pid_type", BTF_KIND_ENUM }, { "u64", BTF_KIND_TYPEDEF },
+		{ "bpf_task_from_pid", BTF_KIND_FUNC }, { "no_such_type_at_all", BTF_KIND_UNION },
+	};
+	struct ebpf_btf *btf;
+	uint32_t got[64], want[64];
+
+	REQUIRE_VMLINUX();
+	ck_assert_int_eq(eb_btf_load_kernel_file(VMLINUX, NULL, &btf), 0);
+	ck_assert_ptr_null(atomic_load(&btf->kinds));
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+			int n = eb_btf_find_essential(btf, q[i].name, q[i].kind, got, 64);
+			int m = walk_essential(btf, q[i].name, q[i].kind, want, 64);
+
+			ck_assert_msg(n == m, "%s: %d candidates, walk finds %d", q[i].name, n, m);
+			for (int j = 0; j < n && j < 64; j++)
+				ck_assert_uint_eq(got[j], want[j]);
+			ck_assert_int_eq(eb_btf_find(btf, q[i].name, q[i].kind), m ? (int32_t)want[0] : -ENOENT);
+		}
+		/* the first essential scan of round 0 built the lists; round 1 runs on them only */
+		ck_assert_ptr_nonnull(atomic_load(&btf->kinds));
+	}
+	eb_btf_put(btf);
+}
+END_TEST
+
 Suite *suite_btf_fast(void)
 {
 	Suite *s = suite_create("btf_fast");
@@ -196,6 +250,7 @@ Suite *suite_btf_fast(void)
 	tcase_add_test(tc, find_many_agrees);
 	tcase_add_test(tc, find_many_name_edges);
 	tcase_add_test(tc, datasec_lookup);
+	tcase_add_test(tc, kind_lists_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }
