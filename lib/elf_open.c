@@ -173,11 +173,12 @@ static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t
 
 		*s = (struct eb_elf_sec){
 			.type = RD(e, sh, Elf64_Shdr, sh_type),
-			.flags = RD(e, sh, Elf64_Shdr, sh_flags),
+			.flags = (uint32_t)RD(e, sh, Elf64_Shdr, sh_flags),
 			.size = RD(e, sh, Elf64_Shdr, sh_size),
 			.link = RD(e, sh, Elf64_Shdr, sh_link),
 			.info = RD(e, sh, Elf64_Shdr, sh_info),
-			.entsize = RD(e, sh, Elf64_Shdr, sh_entsize),
+			.entsize = RD(e, sh, Elf64_Shdr, sh_entsize) > UINT32_MAX ? UINT32_MAX
+										   : (uint32_t)RD(e, sh, Elf64_Shdr, sh_entsize),
 			.file_off = RD(e, sh, Elf64_Shdr, sh_offset),
 			.text = -1,
 			.map = -1,

@@ -29,28 +29,29 @@ enum eb_elf_sec_kind {
 	EB_ELF_SEC_LEGACY_MAPS,	/* maps: struct bpf_map_def[] */
 };
 
+/* One per section header, so kept to 64 bytes (objects carry many debug sections). */
 struct eb_elf_sec {
 	const char *name;	/* in .shstrtab, NUL-terminated in bounds */
-	uint32_t type;		/* SHT_* */
-	uint64_t flags;		/* SHF_* */
-	uint64_t size;		/* sh_size (also for NOBITS) */
-	uint32_t link, info;
-	uint64_t entsize;
 	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
+	uint64_t size;		/* sh_size (also for NOBITS) */
 	uint64_t file_off;	/* sh_offset */
-	enum eb_elf_sec_kind kind;
+	uint32_t flags;		/* sh_flags: every SHF_* bit we test is in the low 32 */
+	uint32_t type;		/* SHT_* */
+	uint32_t link, info;
+	uint32_t entsize;	/* sh_entsize, UINT32_MAX if larger (no entry is that big) */
 	int32_t text;		/* index into spec->secs, or -1 */
 	int32_t map;		/* data / legacy maps: spec->maps index of its (first) map, or -1 */
+	enum eb_elf_sec_kind kind;
 };
 
 struct eb_elf_sym {
 	const char *name;	/* "" for unnamed */
 	uint64_t value;
 	uint64_t size;
-	uint32_t shndx;		/* section index (SHN_UNDEF, SHN_ABS, ... kept as is) */
+	int32_t ext;		/* externs: index into spec->externs, or -1 */
+	uint16_t shndx;		/* st_shndx as is (SHN_UNDEF, SHN_ABS, ...; SHN_XINDEX is refused) */
 	uint8_t bind;		/* STB_* */
 	uint8_t type;		/* STT_* */
-	int32_t ext;		/* externs: index into spec->externs, or -1 */
 };
 
 struct eb_elf {
