@@ -335,7 +335,7 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 }
 
 /* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */
-static int read_at(struct eb_elf *e, int fd, void *buf, size_t len, uint64_t off)
+int eb_elf_read_exact(int fd, void *buf, size_t len, uint64_t off, const char *obj)
 {
 	size_t got = 0;
 
@@ -347,11 +347,16 @@ static int read_at(struct eb_elf *e, int fd, void *buf, size_t len, uint64_t off
 		if (n <= 0) {
 			int err = n < 0 ? -errno : -EIO;
 
-			return eb_err(err, "%s: read failed: %s", e->obj, n < 0 ? strerror(-err) : "file shrank");
+			return eb_err(err, "%s: read failed: %s", obj, n < 0 ? strerror(-err) : "file shrank");
 		}
 		got += (size_t)n;
 	}
 	return 0;
+}
+
+static int read_at(struct eb_elf *e, int fd, void *buf, size_t len, uint64_t off)
+{
+	return eb_elf_read_exact(fd, buf, len, off, e->obj);
 }
 
 /*

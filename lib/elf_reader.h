@@ -92,6 +92,13 @@ uint64_t eb_elf_u64(const struct eb_elf *e, const void *p);
 
 /* Validate the ELF header, section headers and symbol table of `size` bytes. */
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
+
+/* ebpf_spec_open_file: files up to this many bytes are read, larger ones mapped (elf_spec.c). */
+extern size_t eb_spec_read_max;
+
+/* pread exactly `len` bytes at `off` (retrying short reads); messages name `obj`. */
+int eb_elf_read_exact(int fd, void *buf, size_t len, uint64_t off, const char *obj);
+
 /*
  * The same from an open file of `size` bytes (its fstat size), for files that
  * cannot be mapped: reads only the header, section headers and the sections the

@@ -220,16 +220,36 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
 }
 
 /*
- * Open the ELF of file `fd` (`size` bytes) into spec->image: mapped privately
- * (writable until parsed: the BTF fix-ups go to private copies of the pages
- * they touch; the file never changes), or, where mapping is refused, the
- * sections the reader uses read into heap buffers.
+ * Objects up to this size are read into one heap buffer instead of mapped:
+ * mapping a small file costs more CPU than reading it (a 5 KiB object: ~3.5 us
+ * for mmap, the page faults, copy-on-write of the BTF fix-ups and munmap,
+ * against ~1 us for one pread, measured here), while the heap it saves is a
+ * few KiB. Past it, the mapping wins: no copy, and pages never touched (debug
+ * information) are never read.
+ */
+size_t eb_spec_read_max = 32 * 1024;	/* a variable only so tests can force either path */
+
+/*
+ * Open the ELF of file `fd` (`size` bytes) into spec->image: read whole when
+ * small, else mapped privately (writable until parsed: the BTF fix-ups go to
+ * private copies of the pages they touch; the file never changes), or, where
+ * mapping is refused, the sections the reader uses read into heap buffers.
  */
 static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size)
 {
-	void *map = size ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	void *map;
 	int err;
 
+	memset(e, 0, sizeof(*e));	/* finish() closes it whatever happens here */
+	if (size <= eb_spec_read_max) {
+		void *buf = spec->image.heap[0] = eb_malloc(size ? size : 1);
+
+		if (!buf)
+			return -ENOMEM;
+		err = eb_elf_read_exact(fd, buf, size, 0, spec->name);
+		return err ? err : eb_elf_open(e, buf, size, spec->name);
+	}
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	if (map != MAP_FAILED) {
 		spec->image.map = map;
 		spec->image.map_len = size;

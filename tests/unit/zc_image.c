@@ -6,6 +6,8 @@
  * writes (another spec of the same file and the file itself are unchanged); a
  * memory buffer may be clobbered and freed right after open; sections at
  * misaligned file offsets are copied and read the same; no fd stays open.
+ * Small files are read into one buffer and larger ones mapped
+ * (eb_spec_read_max): the file tests run both ways.
  */
 #include <elf.h>
 #include <errno.h>
@@ -15,7 +17,17 @@
 
 #include "testutil.h"
 #include "btf/btf.h"
+#include "lib/elf_reader.h"
 #include "lib/spec.h"
+
+/* Loop index 0: the file is read (it is small); 1: it is mapped. */
+static size_t use_path(int mapped)
+{
+	size_t saved = eb_spec_read_max;
+
+	eb_spec_read_max = mapped ? 0 : SIZE_MAX;
+	return saved;
+}
 
 static struct ebpf_spec *open_path(const char *path)
 {
@@ -119,12 +131,14 @@ static void check_spec(const struct ebpf_spec *spec, const uint8_t *file)
 
 START_TEST(test_file_spec_reads_the_image)
 {
-	size_t size;
+	size_t size, saved = use_path(_i);
 	uint8_t *file = test_read_file(testobj("zc_image"), &size);
 	int fds = test_count_fds();
 	struct ebpf_spec *spec = open_path(testobj("zc_image"));
 	uint8_t *after;
 
+	eb_spec_read_max = saved;
+	ck_assert_msg((spec->image.map != NULL) == (_i == 1), "mapped: %d", spec->image.map != NULL);
 	/* The mapping does not keep the file open. */
 	ck_assert_int_eq(test_count_fds(), fds);
 	check_spec(spec, file);
@@ -143,7 +157,7 @@ END_TEST
 
 START_TEST(test_set_var_copies_first)
 {
-	size_t size;
+	size_t size, saved = use_path(_i);
 	uint8_t *file = test_read_file(testobj("zc_image"), &size);
 	struct ebpf_spec *a = open_path(testobj("zc_image"));
 	struct ebpf_spec *b = open_path(testobj("zc_image"));
@@ -151,6 +165,9 @@ START_TEST(test_set_var_copies_first)
 	const uint8_t *init;
 	uint8_t *after;
 	size_t n;
+
+	eb_spec_read_max = saved;
+	ck_assert((a->image.map != NULL) == (_i == 1));
 
 	ck_assert_int_eq(ebpf_spec_set_var(a, "zc_counter", &v, sizeof(v)), 0);
 	init = ebpf_map_spec_initial_value(ebpf_spec_map_by_name(a, ".data"), &n);
@@ -264,8 +281,8 @@ Suite *suite_zc_image(void)
 	Suite *s = suite_create("zc_image");
 	TCase *tc = test_tcase("zero_copy");
 
-	tcase_add_test(tc, test_file_spec_reads_the_image);
-	tcase_add_test(tc, test_set_var_copies_first);
+	tcase_add_loop_test(tc, test_file_spec_reads_the_image, 0, 2);
+	tcase_add_loop_test(tc, test_set_var_copies_first, 0, 2);
 	tcase_add_test(tc, test_memory_buffer_may_go_away);
 	tcase_add_test(tc, test_misaligned_sections_are_copied);
 	suite_add_tcase(s, tc);
