@@ -57,7 +57,7 @@ static void env_free(struct check_env *ce)
 {
 	eb_btf_put(ce->env.kbtf);
 	eb_kallsyms_put(ce->ksyms);
-	eb_kconfig_free(ce->kconfig);
+	eb_kconfig_put(ce->kconfig);
 }
 
 /* Helper calls the running kernel refuses for this program type; reports the first. */

@@ -47,7 +47,7 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 	eb_core_cache_free(coll->env.core_cache);
 	eb_btf_put(coll->env.kbtf);
 	eb_kallsyms_put(coll->ksyms);
-	eb_kconfig_free(coll->kconfig);
+	eb_kconfig_put(coll->kconfig);
 	/* the collection's hold on the spec (ebpf_prog_spec_of() points into it) */
 	ebpf_spec_free((struct ebpf_spec *)coll->spec);
 	eb_free(coll);

@@ -7,9 +7,11 @@
  * object of kconfig externs: qsort of ~10,000 lines by strcmp cost more than
  * inflating the file.) "# CONFIG_FOO is not set" lines are kept as the value
  * "n": the option is known to be off, which is different from an option this
- * kernel lacks.
+ * kernel lacks. The running kernel's config cannot change while it runs, so it
+ * is read once per process and shared by reference, as kallsyms is.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,7 @@ struct eb_kconfig {
 	uint32_t cnt;
 	uint32_t *slots;	/* open addressing: 0 empty, else entry index + 1 */
 	uint32_t mask;		/* slot count - 1 (a power of two, at least twice cnt) */
+	int refcnt;
 };
 
 /* FNV-1a, one step: names are short and hashed while they are scanned. */
@@ -129,6 +132,7 @@ static int kconfig_build(char *text, size_t len, struct eb_kconfig **out)
 		eb_free(text);
 		return -ENOMEM;
 	}
+	kc->refcnt = 1;
 	name_chars_init(&chars);
 	kc->text = text;
 	kc->ents = eb_malloc(lines * sizeof(*kc->ents));	/* lines <= len + 1 < 2^32 */
@@ -188,7 +192,7 @@ static int kconfig_build(char *text, size_t len, struct eb_kconfig **out)
 	*out = kc;
 	return 0;
 fail:
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 	return err;
 }
 
@@ -253,7 +257,7 @@ static int read_config_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-int eb_kconfig_load(struct eb_kconfig **out)
+static int kconfig_read(struct eb_kconfig **out)
 {
 	char boot[320];
 	struct utsname u;
@@ -281,9 +285,29 @@ int eb_kconfig_load(struct eb_kconfig **out)
 	return kconfig_build(text, len, out);
 }
 
-void eb_kconfig_free(struct eb_kconfig *kc)
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct eb_kconfig *cache;	/* holds one reference while set */
+
+int eb_kconfig_load(struct eb_kconfig **out)
 {
-	if (!kc)
+	int err = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&cache_lock);
+	/* A failed read is not cached: a later load may find the file or the privilege. */
+	if (!cache)
+		err = kconfig_read(&cache);
+	if (!err) {
+		__atomic_add_fetch(&cache->refcnt, 1, __ATOMIC_RELAXED);
+		*out = cache;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return err;
+}
+
+void eb_kconfig_put(struct eb_kconfig *kc)
+{
+	if (!kc || __atomic_sub_fetch(&kc->refcnt, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	eb_free(kc->text);
 	eb_free(kc->ents);

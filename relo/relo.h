@@ -43,11 +43,15 @@ int eb_kallsyms_lookup(const struct eb_kallsyms *ks, const char *name, uint64_t 
 
 struct eb_kconfig;
 
-/* The running kernel's config: /proc/config.gz, else /boot/config-$(uname -r). */
+/*
+ * The running kernel's config: /proc/config.gz, else /boot/config-$(uname -r).
+ * Read once per process; each call returns a reference to the shared copy.
+ */
 int eb_kconfig_load(struct eb_kconfig **out);
-/* Parse config text ("CONFIG_FOO=y" lines); copied. */
+/* Parse config text ("CONFIG_FOO=y" lines); copied. One reference. */
 int eb_kconfig_parse(const char *text, size_t len, struct eb_kconfig **out);
-void eb_kconfig_free(struct eb_kconfig *kc);
+/* Drop a reference (NULL is fine); the last one frees. */
+void eb_kconfig_put(struct eb_kconfig *kc);
 /* The raw value of CONFIG_<name> ("y", "m", "42", "\"str\""), or NULL if unset. */
 const char *eb_kconfig_get(const struct eb_kconfig *kc, const char *name);
 

@@ -148,7 +148,7 @@ void eb_fuzz_relo_fini(void)
 {
 	eb_btf_put(relo_kbtf);
 	eb_kallsyms_put(relo_ksyms);
-	eb_kconfig_free(relo_kconfig);
+	eb_kconfig_put(relo_kconfig);
 	relo_kbtf = NULL;
 	relo_ksyms = NULL;
 	relo_kconfig = NULL;

@@ -239,12 +239,12 @@ START_TEST(kconfig_index_many_options)
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT_5000"));
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT_"));
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_OPT"));
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 
 	/* an empty config indexes nothing and finds nothing */
 	ck_assert_int_eq(eb_kconfig_parse("", 0, &kc), 0);
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_BPF"));
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 	free(text);
 }
 END_TEST

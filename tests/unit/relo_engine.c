@@ -595,7 +595,7 @@ START_TEST(test_alloc_failures)
 	eb_relo_prog_free(&out);
 	eb_relo_externs_free(res, fx.spec.extern_cnt);
 	eb_kallsyms_put(ks);
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 }
 END_TEST
 

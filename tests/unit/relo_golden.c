@@ -72,7 +72,7 @@ static void teardown(struct golden *g)
 	if (g->spec)
 		eb_relo_externs_free(g->res, g->spec->extern_cnt);
 	eb_kallsyms_put(g->ks);
-	eb_kconfig_free(g->kc);
+	eb_kconfig_put(g->kc);
 	eb_btf_put(g->env.kbtf);
 	ebpf_spec_free(g->spec);
 	memset(g, 0, sizeof(*g));

@@ -49,8 +49,8 @@ START_TEST(test_parse_get)
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_NOPE"));
 	ck_assert_ptr_null(eb_kconfig_get(kc, "CONFIG_BP"));
 	ck_assert_ptr_null(eb_kconfig_get(NULL, "CONFIG_BPF"));
-	eb_kconfig_free(kc);
-	eb_kconfig_free(NULL);
+	eb_kconfig_put(kc);
+	eb_kconfig_put(NULL);
 }
 END_TEST
 
@@ -67,7 +67,7 @@ START_TEST(test_parse_malformed)
 }
 END_TEST
 
-/* The running kernel's config agrees with an independent `zcat /proc/config.gz`. */
+/* The running kernel's config agrees with an independent `zcat /proc/config.gz`, and is shared. */
 START_TEST(test_load_running)
 {
 	struct eb_kconfig *kc;
@@ -98,7 +98,16 @@ START_TEST(test_load_running)
 	}
 	pclose(p);
 	ck_assert_int_gt(checked, 100);
-	eb_kconfig_free(kc);
+	/* Read once per process: a second load shares it, and dropping one reference keeps it. */
+	{
+		struct eb_kconfig *again;
+
+		ck_assert_int_eq(eb_kconfig_load(&again), 0);
+		ck_assert_ptr_eq(again, kc);
+		eb_kconfig_put(again);
+		ck_assert_ptr_nonnull(eb_kconfig_get(kc, "CONFIG_BPF"));
+	}
+	eb_kconfig_put(kc);
 }
 END_TEST
 
@@ -148,7 +157,7 @@ START_TEST(test_values_tristate)
 	e = ext("CONFIG_BPF", EB_KCFG_INT, 4, false);
 	ck_assert_int_eq(eb_kcfg_value(&e, &env, &tri), -EINVAL);
 	ck_assert_errmsg_has("value 'y' needs a bool, tristate or char extern");
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 }
 END_TEST
 
@@ -186,7 +195,7 @@ START_TEST(test_values_int)
 	e = ext("LINUX_KERNEL_VERSION", EB_KCFG_INT, 4, false);
 	ck_assert_int_eq(eb_kcfg_value(&e, &env, &u32), 0);
 	ck_assert_uint_eq(u32, (6u << 16) | (18u << 8) | 44);
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 }
 END_TEST
 
@@ -227,7 +236,7 @@ START_TEST(test_values_string_and_builtins)
 	e = ext("CONFIG_BPF", EB_KCFG_BOOL, 1, false);
 	ck_assert_int_eq(eb_kcfg_value(&e, &env, &b), -ENOENT);
 	ck_assert_errmsg_has("the kernel config is not available");
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 }
 END_TEST
 
@@ -265,7 +274,7 @@ START_TEST(test_fill_kconfig)
 	exts[3].offset = 22;
 	ck_assert_int_eq(eb_relo_fill_kconfig(&spec, &env, value, sizeof(value)), -EINVAL);
 	ck_assert_errmsg_has("offset 22 + size 4 is outside the .kconfig map (24 bytes)");
-	eb_kconfig_free(kc);
+	eb_kconfig_put(kc);
 }
 END_TEST
 
