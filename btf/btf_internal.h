@@ -77,6 +77,11 @@ void eb_btf_kernel_flush(void);
  */
 int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
 			 struct ebpf_btf **out);
+/*
+ * The id -> offset table (btf->offs, btf->nr) of header-checked BTF, sizing
+ * records only (offsets.c): the trusted parse's whole per-type work.
+ */
+int eb_btf_build_offsets(struct ebpf_btf *btf);
 /* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
 int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
 

@@ -494,81 +494,6 @@ static int check_header(struct ebpf_btf *btf, const struct btf_header *h, size_t
 	return 0;
 }
 
-/*
- * Trusted BTF (see eb_btf_parse_trusted): only the id -> offset table, in one
- * tight pass. Each record's size depends on the one before it, so this walk is
- * one long dependency chain (about 126,000 links for vmlinux). A switch beats a
- * branch-free table lookup here: the branch predictor guesses the common kinds
- * and lets the next record's load start before this one's size is known (~12%
- * faster on vmlinux, measured). Each record is still checked to lie inside the
- * type section (a compare per type, nearly free), so even a wrong trust
- * decision cannot make this pass read out of bounds.
- */
-static inline uint32_t record_size(uint32_t info)
-{
-	uint32_t vlen = info & 0xffff;
-
-	switch ((info >> 24) & 0x1f) {
-	case BTF_KIND_PTR: case BTF_KIND_FWD: case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST: case BTF_KIND_RESTRICT: case BTF_KIND_FUNC: case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return sizeof(struct btf_type);
-	case BTF_KIND_FUNC_PROTO:
-		return sizeof(struct btf_type) + vlen * sizeof(struct btf_param);
-	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
-		return sizeof(struct btf_type) + vlen * sizeof(struct btf_member);
-	case BTF_KIND_INT:
-		return sizeof(struct btf_type) + 4;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_type) + sizeof(struct btf_array);
-	case BTF_KIND_ENUM:
-		return sizeof(struct btf_type) + vlen * sizeof(struct btf_enum);
-	case BTF_KIND_VAR:
-		return sizeof(struct btf_type) + sizeof(struct btf_var);
-	case BTF_KIND_DATASEC:
-		return sizeof(struct btf_type) + vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_DECL_TAG:
-		return sizeof(struct btf_type) + sizeof(struct btf_decl_tag);
-	case BTF_KIND_ENUM64:
-		return sizeof(struct btf_type) + vlen * sizeof(struct btf_enum64);
-	default:
-		return 0;	/* unknown kind */
-	}
-}
-
-static int offsets_only(struct ebpf_btf *btf)
-{
-	const uint8_t *types = btf->types;
-	uint32_t off = 0, len = btf->types_len, nr = 0;
-	size_t cap = len / 24 + 16;	/* vmlinux averages ~25 bytes a type */
-	uint32_t *offs = eb_malloc(cap * sizeof(*offs));
-
-	if (!offs)
-		return -ENOMEM;
-	btf->offs = offs;
-	while (len - off >= sizeof(struct btf_type)) {
-		uint32_t rec = record_size(((const struct btf_type *)(types + off))->info);
-
-		if (!rec || rec > len - off)
-			return eb_err(-EINVAL, "BTF: type [%u] at offset %u: unknown kind or records past the type section",
-				      btf->start_id + nr, off);
-		if (nr == cap) {
-			/* no id overflow: a 4 GiB section holds fewer than 2^29 records */
-			btf->nr = nr;
-			if (eb_grow((void **)&btf->offs, &cap, (size_t)nr + 1, sizeof(*offs)))
-				return -ENOMEM;
-			offs = btf->offs;
-		}
-		offs[nr++] = off;
-		off += rec;
-	}
-	btf->nr = nr;
-	if (off != len)
-		return eb_err(-EINVAL, "BTF: type [%u] at offset %u: record runs past the type section (%u bytes)",
-			      btf->start_id + nr, off, len);
-	return 0;
-}
-
 static int validate(struct ebpf_btf *btf, bool trusted)
 {
 	struct btf_header h;
@@ -580,7 +505,7 @@ static int validate(struct ebpf_btf *btf, bool trusted)
 	if (err)
 		return err;
 	if (trusted)
-		return offsets_only(btf);
+		return eb_btf_build_offsets(btf);
 	s.deferred = s.small_deferred;
 	s.str_end = eb_btf_str_end(btf);
 	err = first_pass(&s);
