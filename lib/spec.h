@@ -174,8 +174,10 @@ struct ebpf_spec {
 	uint32_t func_cnt;
 	struct ebpf_prog_spec **progs;	/* each points into prog_store */
 	uint32_t prog_cnt;
-	/* All program specs; funcs[] and progs[] live in the same allocation. */
+	/* All program specs; funcs[], progs[] and secs[] live in the same allocation. */
 	struct ebpf_prog_spec *prog_store;
+	/* Every section's relocations (secs[].relocs point into it); one allocation, or NULL. */
+	struct eb_reloc *reloc_store;
 	struct ebpf_map_spec **maps;
 	uint32_t map_cnt;
 	struct eb_extern *externs;
