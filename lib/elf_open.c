@@ -60,6 +60,84 @@ uint64_t eb_elf_u64(const struct eb_elf *e, const void *p)
 	 sizeof(((type *)0)->field) == 2 ? eb_elf_u16(e, (const uint8_t *)(ptr) + offsetof(type, field)) : \
 					   *((const uint8_t *)(ptr) + offsetof(type, field)))
 
+void eb_elf_reset(struct eb_elf *e)
+{
+	memset(e, 0, offsetof(struct eb_elf, scr_inline));
+	e->scr_pos = (uint8_t *)e->scr_inline;
+	e->scr_end = e->scr_pos + sizeof(e->scr_inline);
+}
+
+/* Heap chunks of scratch: at least this big, headed by the link to the previous chunk. */
+#define SCRATCH_CHUNK (16 * 1024)
+#define SCRATCH_HDR 16
+
+static size_t scratch_room(const struct eb_elf *e)
+{
+	return (size_t)(e->scr_end - e->scr_pos);
+}
+
+void *eb_elf_scratch(struct eb_elf *e, size_t n, size_t elem)
+{
+	size_t size, cap;
+	uint8_t *c;
+
+	if ((elem && n > SIZE_MAX / elem) || n * elem > SIZE_MAX - SCRATCH_CHUNK) {
+		eb_err(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	size = (n * elem + 7) & ~(size_t)7;
+	if (size <= scratch_room(e)) {
+		c = e->scr_pos;
+		e->scr_pos += size;
+		return c;
+	}
+	cap = size > SCRATCH_CHUNK - SCRATCH_HDR ? size : SCRATCH_CHUNK - SCRATCH_HDR;
+	c = eb_malloc(SCRATCH_HDR + cap);
+	if (!c)
+		return NULL;
+	memcpy(c, &e->scr_chunks, sizeof(void *));
+	e->scr_chunks = c;
+	c += SCRATCH_HDR;
+	/* Bump from whichever area has more room left (a big request leaves the old one current). */
+	if (cap - size > scratch_room(e)) {
+		e->scr_pos = c + size;
+		e->scr_end = c + cap;
+	}
+	return c;
+}
+
+int eb_elf_scratch_grow(struct eb_elf *e, void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t old = (*cap * elem + 7) & ~(size_t)7, ncap;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 4)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	if (elem && ncap > SIZE_MAX / 2 / elem)
+		return -ENOMEM;
+	/* The last thing handed out grows where it is when the area has room (all 8-aligned). */
+	if (*arr && (uint8_t *)*arr + old == e->scr_pos &&
+	    ((ncap * elem + 7) & ~(size_t)7) - old <= scratch_room(e)) {
+		e->scr_pos = (uint8_t *)*arr + ((ncap * elem + 7) & ~(size_t)7);
+		*cap = ncap;
+		return 0;
+	}
+	p = eb_elf_scratch(e, ncap, elem);
+	if (!p)
+		return -ENOMEM;
+	if (*cap)
+		memcpy(p, *arr, *cap * elem);
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
 /* Whether [off, off+len) lies inside a buffer of `size` bytes, without overflow. */
 static bool in_bounds(uint64_t off, uint64_t len, uint64_t size)
 {
@@ -164,7 +242,7 @@ static int resolve_counts(struct eb_elf *e, const uint8_t *sh0, uint64_t shoff, 
 static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
 {
 	/* Every field is written below: no zeroing. (sec_cnt >= 1: resolve_counts.) */
-	e->secs = eb_reallocarray(NULL, e->sec_cnt, sizeof(*e->secs));
+	e->secs = eb_elf_scratch(e, e->sec_cnt, sizeof(*e->secs));
 	if (!e->secs)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < e->sec_cnt; i++) {
@@ -264,7 +342,7 @@ static int read_symbols(struct eb_elf *e)
 		return eb_err(-EINVAL, "%s: symbol table: too many symbols", e->obj);
 	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
 	/* Every field of every symbol is written below: no zeroing. */
-	e->syms = eb_reallocarray(NULL, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
+	e->syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
 	if (!e->syms)
 		return -ENOMEM;
 	terminated = table_terminated(e, strtab);
@@ -309,7 +387,7 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 	const uint8_t *shdrs;
 	int err;
 
-	memset(e, 0, sizeof(*e));
+	eb_elf_reset(e);
 	e->obj = obj;
 	e->buf = buf;
 	e->size = size;
@@ -418,7 +496,7 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 	struct eb_elf_sec *names;
 	int err;
 
-	memset(e, 0, sizeof(*e));
+	eb_elf_reset(e);
 	e->obj = obj;
 	e->size = size;
 	if (size >= sizeof(eh)) {
@@ -466,14 +544,20 @@ out:
 
 void eb_elf_close(struct eb_elf *e)
 {
+	void *c;
+
 	if (!e)
 		return;
-	eb_free(e->secs);
-	eb_free(e->syms);
-	eb_free(e->map_locs);
 	eb_free(e->owned_names);
 	eb_free(e->owned_data);
-	memset(e, 0, sizeof(*e));
+	for (c = e->scr_chunks; c; ) {
+		void *next;
+
+		memcpy(&next, c, sizeof(next));
+		eb_free(c);
+		c = next;
+	}
+	eb_elf_reset(e);
 }
 
 const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s)
@@ -496,7 +580,7 @@ const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx,
 
 int eb_elf_map_loc_set(struct eb_elf *e, uint32_t idx, struct eb_elf_map_loc loc)
 {
-	if (eb_grow((void **)&e->map_locs, &e->map_loc_cap, (size_t)idx + 1, sizeof(*e->map_locs)))
+	if (eb_elf_scratch_grow(e, (void **)&e->map_locs, &e->map_loc_cap, (size_t)idx + 1, sizeof(*e->map_locs)))
 		return -ENOMEM;
 	e->map_locs[idx] = loc;
 	return 0;

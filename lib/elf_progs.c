@@ -53,13 +53,16 @@ struct func_syms {
 	uint32_t next;		/* first not yet consumed */
 };
 
-/* funcs[] and progs[] follow the program specs in one block (gather_func_syms). */
+/* funcs[], progs[] and secs[] follow the program specs in one block (gather_func_syms). */
 _Static_assert(sizeof(struct ebpf_prog_spec) % _Alignof(struct eb_func) == 0 &&
-	       sizeof(struct eb_func) % _Alignof(struct ebpf_prog_spec *) == 0,
+	       sizeof(struct eb_func) % _Alignof(struct ebpf_prog_spec *) == 0 &&
+	       sizeof(struct ebpf_prog_spec *) % _Alignof(struct eb_text_sec) == 0,
 	       "the block's arrays stay aligned");
 
-static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, struct func_syms *fs)
+static int gather_func_syms(struct eb_elf *e, struct ebpf_spec *spec, uint32_t text_cnt, struct func_syms *fs)
 {
+	size_t per_func = sizeof(*spec->prog_store) + sizeof(*spec->funcs) + sizeof(*spec->progs);
+
 	uint32_t n = 0;
 
 	for (uint32_t i = 1; i < e->sym_cnt; i++) {
@@ -70,17 +73,22 @@ static int gather_func_syms(const struct eb_elf *e, struct ebpf_spec *spec, stru
 	/*
 	 * One block for the program specs, the functions and the program list
 	 * (all sized by the function count; every entry is written before it is
-	 * counted, so no zeroing). All three element types are 8-byte aligned.
+	 * counted, so no zeroing), then the text sections (zeroed when read).
+	 * ebpf_spec_free() frees it through prog_store. All element types are
+	 * 8-byte aligned. The sorted symbol list is parse-time scratch.
 	 */
 	if (!n)
 		n = 1;
-	fs->v = eb_reallocarray(NULL, n, sizeof(*fs->v));
-	spec->prog_store = eb_reallocarray(NULL, n, sizeof(*spec->prog_store) + sizeof(*spec->funcs) +
-					   sizeof(*spec->progs));
-	if (!fs->v || !spec->prog_store)
+	fs->v = eb_elf_scratch(e, n, sizeof(*fs->v));
+	if (!fs->v)
+		return -ENOMEM;
+	/* n <= symbols and text_cnt <= sections, both bounded by the file size: no overflow. */
+	spec->prog_store = eb_malloc(n * per_func + (size_t)text_cnt * sizeof(*spec->secs));
+	if (!spec->prog_store)
 		return -ENOMEM;
 	spec->funcs = (struct eb_func *)(spec->prog_store + n);
 	spec->progs = (struct ebpf_prog_spec **)(spec->funcs + n);
+	spec->secs = (struct eb_text_sec *)(spec->progs + n);
 	for (uint32_t i = 1; i < e->sym_cnt; i++) {
 		const struct eb_elf_sym *sym = &e->syms[i];
 
@@ -251,14 +259,10 @@ int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec)
 		n += e->secs[i].kind == EB_ELF_SEC_TEXT;
 	if (!n)
 		return 0;
-	spec->secs = eb_calloc(n, sizeof(*spec->secs));
-	if (!spec->secs)
-		return -ENOMEM;
-	err = gather_func_syms(e, spec, &fs);
+	err = gather_func_syms(e, spec, n, &fs);
 	for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
 		if (e->secs[i].kind == EB_ELF_SEC_TEXT)
 			err = read_text_sec(e, spec, i, &fs);
 	}
-	eb_free(fs.v);
 	return err;
 }

@@ -27,9 +27,15 @@
 #define LD_IMM64 (EBPF_LD | EBPF_IMM | EBPF_DW)
 #define CALL (EBPF_JMP | EBPF_CALL)
 
+/*
+ * The tags of every executable section, one section after another in section
+ * order, in the array that becomes spec->reloc_store (no copy at the end). The
+ * section being read owns [first, cnt).
+ */
 struct tag_list {
 	struct eb_reloc *v;
 	size_t cnt, cap;
+	size_t first;
 };
 
 struct reloc_ctx {
@@ -42,9 +48,10 @@ struct reloc_ctx {
 };
 
 /* `sym` must live as long as the spec: a name in the image or an extern's name. */
-static int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kind kind, uint32_t target,
-		   int64_t addend, const char *sym)
+static inline int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kind kind, uint32_t target,
+			  int64_t addend, const char *sym)
 {
+	/* Room was reserved for every ELF relocation; only local calls can need more. */
 	if (l->cnt == l->cap && eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
 		return -ENOMEM;
 	l->v[l->cnt++] = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend,
@@ -283,13 +290,13 @@ static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_lis
 	const struct eb_text_sec *ts = &spec->secs[text];
 	const struct ebpf_insn *insns = ts->insns;
 	const uint32_t n = ts->insn_cnt;
-	size_t k = 0;
+	size_t k = l->first;
 
 	for (uint32_t i = next_call(insns, n, 0); i < n; i = next_call(insns, n, i + 1)) {
 		int64_t callee;
 		int32_t f;
 
-		/* Already tagged from an ELF relocation? (tags [0, ext_cnt) are sorted) */
+		/* Already tagged from an ELF relocation? (tags [first, ext_cnt) are sorted) */
 		while (k < ext_cnt && l->v[k].insn < i)
 			k++;
 		if (k < ext_cnt && l->v[k].insn == i)
@@ -305,12 +312,12 @@ static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_lis
 	return 0;
 }
 
-/* Sort tags by instruction; compilers emit them in order, which a linear check sees. */
+/* Sort the section's tags by instruction; compilers emit them in order, which a linear check sees. */
 static void sort_tags(struct tag_list *l)
 {
-	for (size_t i = 1; i < l->cnt; i++) {
+	for (size_t i = l->first + 1; i < l->cnt; i++) {
 		if (l->v[i].insn < l->v[i - 1].insn) {
-			qsort(l->v, l->cnt, sizeof(*l->v), cmp_tag);
+			qsort(l->v + l->first, l->cnt - l->first, sizeof(*l->v), cmp_tag);
 			return;
 		}
 	}
@@ -323,7 +330,7 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	int err;
 
 	sort_tags(l);
-	for (size_t i = 1; i < l->cnt; i++) {
+	for (size_t i = l->first + 1; i < l->cnt; i++) {
 		if (l->v[i].insn == l->v[i - 1].insn)
 			return eb_err(-EINVAL, "%s: section '%s': two relocations on insn %u ('%s' and '%s')", spec->name,
 				      ts->name, l->v[i].insn, l->v[i - 1].sym, l->v[i].sym);
@@ -334,12 +341,9 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 		return err;
 	if (l->cnt > ext_cnt)
 		sort_tags(l);
-	if (l->cnt > UINT32_MAX)
+	if (l->cnt - l->first > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: section '%s': too many relocations", spec->name, ts->name);
-	ts->relocs = l->v;
-	ts->reloc_cnt = (uint32_t)l->cnt;
-	l->v = NULL;
-	l->cnt = l->cap = 0;
+	ts->reloc_cnt = (uint32_t)(l->cnt - l->first);
 	return 0;
 }
 
@@ -389,45 +393,86 @@ static void set_prog_ranges(struct ebpf_spec *spec)
 }
 
 /*
- * One pass over the section table: each relocation section adds its tags to the
- * list of the executable section it applies to (rescanning every section for
- * each executable section was quadratic in objects with many programs).
+ * The relocation sections of executable sections, bucketed by the section they
+ * apply to (rel_first[text], then rel_next[] in section order), checked and
+ * counted in one pass over the section table. (Rescanning every section for
+ * each executable section was quadratic in objects with many programs.)
  */
-int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
-{
-	struct tag_list *lists;
-	int err = 0;
+struct rel_buckets {
+	uint32_t *first, *next;	/* ELF section indices, 0 = none */
+	size_t entries;		/* relocations in all of them */
+};
 
-	if (!spec->sec_cnt)
-		return 0;
-	lists = eb_calloc(spec->sec_cnt, sizeof(*lists));
-	if (!lists)
+static int bucket_rel_secs(struct eb_elf *e, const struct ebpf_spec *spec, struct rel_buckets *b)
+{
+	uint32_t *last;
+
+	b->first = eb_elf_scratch(e, (size_t)spec->sec_cnt * 2, sizeof(*b->first));
+	b->next = eb_elf_scratch(e, e->sec_cnt, sizeof(*b->next));
+	if (!b->first || !b->next)
 		return -ENOMEM;
-	for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
+	last = b->first + spec->sec_cnt;
+	memset(b->first, 0, (size_t)spec->sec_cnt * sizeof(*b->first));
+	b->entries = 0;
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		const struct eb_elf_sec *rs = &e->secs[i];
+		uint32_t t;
 
 		if (rs->type != SHT_REL && rs->type != SHT_RELA)
 			continue;
-		if (rs->info >= e->sec_cnt) {
-			err = eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
-				     e->obj, rs->name, rs->info, e->sec_cnt);
-			break;
-		}
+		if (rs->info >= e->sec_cnt)
+			return eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
+				      e->obj, rs->name, rs->info, e->sec_cnt);
 		if (e->secs[rs->info].kind != EB_ELF_SEC_TEXT || e->secs[rs->info].text < 0)
 			continue;
 		if (rs->type == SHT_RELA)
-			err = eb_err(-EINVAL, "%s: section '%s': RELA relocations are not used by BPF objects",
-				     e->obj, rs->name);
+			return eb_err(-EINVAL, "%s: section '%s': RELA relocations are not used by BPF objects",
+				      e->obj, rs->name);
+		t = (uint32_t)e->secs[rs->info].text;
+		b->next[i] = 0;
+		if (b->first[t])
+			b->next[last[t]] = i;
 		else
-			err = read_rel_sec(e, spec, rs, &lists[e->secs[rs->info].text]);
+			b->first[t] = i;
+		last[t] = i;
+		/* Each size is bounded by the file size: the sum cannot overflow. */
+		b->entries += rs->size / sizeof(Elf64_Rel);
 	}
-	for (uint32_t t = 0; t < spec->sec_cnt && !err; t++)
-		err = finish_sec(spec, t, &lists[t]);
-	for (uint32_t t = 0; t < spec->sec_cnt; t++)
-		eb_free(lists[t].v);
-	eb_free(lists);
+	return 0;
+}
+
+/*
+ * Tag every executable section in turn: its relocation sections, then the
+ * local calls. All tags go into one array the spec keeps (reloc_store), sized
+ * for every ELF relocation up front; each section's relocs point into it.
+ */
+int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
+{
+	struct tag_list l = { 0 };
+	struct rel_buckets b;
+	size_t off = 0;
+	int err;
+
+	if (!spec->sec_cnt)
+		return 0;
+	err = bucket_rel_secs(e, spec, &b);
+	if (!err && b.entries && eb_grow((void **)&l.v, &l.cap, b.entries, sizeof(*l.v)))
+		err = -ENOMEM;
+	for (uint32_t t = 0; t < spec->sec_cnt && !err; t++) {
+		l.first = l.cnt;
+		for (uint32_t r = b.first[t]; r && !err; r = b.next[r])
+			err = read_rel_sec(e, spec, &e->secs[r], &l);
+		if (!err)
+			err = finish_sec(spec, t, &l);
+	}
+	/* The spec owns the array from here, whatever happened (ebpf_spec_free() frees it). */
+	spec->reloc_store = l.v;
 	if (err)
 		return err;
+	for (uint32_t t = 0; t < spec->sec_cnt; t++) {
+		spec->secs[t].relocs = spec->secs[t].reloc_cnt ? l.v + off : NULL;
+		off += spec->secs[t].reloc_cnt;
+	}
 	set_prog_ranges(spec);
 	return 0;
 }

@@ -125,16 +125,32 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
-/* A new empty spec named `name`, copied into the same allocation (ebpf_spec_free() frees one block). */
-static struct ebpf_spec *spec_new(const char *name)
+/*
+ * A new empty spec named `name`, with room for an `image_size`-byte image
+ * (*image, 8-byte aligned) right after it and the name after that: one
+ * allocation that ebpf_spec_free() frees as one block (the image's heap slots
+ * stay empty).
+ */
+static struct ebpf_spec *spec_new(const char *name, size_t image_size, void **image)
 {
-	size_t len = strlen(name);
-	struct ebpf_spec *spec = eb_calloc(1, sizeof(*spec) + len + 1);
+	size_t len = strlen(name), room;
+	struct ebpf_spec *spec;
 
+	_Static_assert(sizeof(*spec) % 8 == 0, "the image after the spec is 8-byte aligned");
+	if (image_size > SIZE_MAX - sizeof(*spec) - len - 8) {
+		eb_err(-ENOMEM, "out of memory");
+		return NULL;
+	}
+	room = (image_size + 7) & ~(size_t)7;
+	/* Only the spec is zeroed: the image is overwritten whole, the name below. */
+	spec = eb_malloc(sizeof(*spec) + room + len + 1);
 	if (!spec)
 		return NULL;
+	memset(spec, 0, sizeof(*spec));
 	spec->kconfig_map = -1;
-	spec->name = memcpy(spec + 1, name, len + 1);
+	spec->name = memcpy((char *)(spec + 1) + room, name, len + 1);
+	if (image)
+		*image = spec + 1;
 	return spec;
 }
 
@@ -177,19 +193,14 @@ EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf
 		return eb_err(-EINVAL, "ebpf_spec_open_mem: data is NULL");
 	if (opts && opts->sz >= offsetof(struct ebpf_spec_opts, name) + sizeof(opts->name) && opts->name)
 		name = opts->name;
-	spec = spec_new(name);
+	/*
+	 * The spec's own copy, kept as its image (inside the spec's block): the
+	 * caller's buffer may be modified or freed after we return, or be read-only
+	 * memory with arbitrary alignment; ours is 8-aligned and writable (BTF fix-ups).
+	 */
+	spec = spec_new(name, size, &copy);
 	if (!spec)
 		return -ENOMEM;
-	/*
-	 * The spec's own copy, kept as its image: the caller's buffer may be
-	 * modified or freed after we return, or be read-only memory with arbitrary
-	 * alignment; ours is malloc-aligned and writable (BTF fix-ups).
-	 */
-	copy = spec->image.heap[0] = eb_malloc(size ? size : 1);
-	if (!copy) {
-		ebpf_spec_free(spec);
-		return -ENOMEM;
-	}
 	if (size)
 		memcpy(copy, data, size);
 	return finish(spec, &e, eb_elf_open(&e, copy, size, spec->name), out);
@@ -235,17 +246,14 @@ size_t eb_spec_read_max = 32 * 1024;	/* a variable only so tests can force eithe
  * private copies of the pages they touch; the file never changes), or, where
  * mapping is refused, the sections the reader uses read into heap buffers.
  */
-static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size)
+static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size, void *buf)
 {
 	void *map;
 	int err;
 
-	memset(e, 0, sizeof(*e));	/* finish() closes it whatever happens here */
-	if (size <= eb_spec_read_max) {
-		void *buf = spec->image.heap[0] = eb_malloc(size ? size : 1);
-
-		if (!buf)
-			return -ENOMEM;
+	eb_elf_reset(e);	/* finish() closes it whatever happens here */
+	if (buf) {
+		/* A small file: read whole into the room spec_new() left after the spec. */
 		err = eb_elf_read_exact(fd, buf, size, 0, spec->name);
 		return err ? err : eb_elf_open(e, buf, size, spec->name);
 	}
@@ -270,6 +278,7 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 	struct ebpf_spec *spec;
 	struct eb_elf e;
 	size_t size = 0;
+	void *buf = NULL;
 	int fd = -1;
 	int err;
 
@@ -283,12 +292,13 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 	err = open_object_file(path, &fd, &size);
 	if (err)
 		return err;
-	spec = spec_new(name);
+	/* Objects up to eb_spec_read_max are read into the spec's own block, bigger ones mapped. */
+	spec = spec_new(name, size <= eb_spec_read_max ? size : 0, size <= eb_spec_read_max ? &buf : NULL);
 	if (!spec) {
 		close(fd);
 		return -ENOMEM;
 	}
-	err = open_image(spec, &e, fd, size);
+	err = open_image(spec, &e, fd, size, buf);
 	/* A mapping does not need its fd. */
 	close(fd);
 	return finish(spec, &e, err, out);

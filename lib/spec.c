@@ -50,10 +50,10 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 		/* names and relocation symbols live in the image */
 		if (s->insns_owned)
 			eb_free(s->insns);
-		eb_free(s->relocs);
 	}
-	eb_free(spec->secs);
-	/* funcs and progs share prog_store's block; program specs own nothing */
+	/* every section's relocations share one block */
+	eb_free(spec->reloc_store);
+	/* funcs, progs and secs share prog_store's block; program specs own nothing */
 	eb_free(spec->prog_store);
 	for (uint32_t i = 0; i < spec->map_cnt; i++)
 		eb_map_spec_free(spec->maps[i]);
