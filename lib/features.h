@@ -8,6 +8,7 @@
 #ifndef EB_FEATURES_H
 #define EB_FEATURES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <ebpf/uapi.h>
@@ -43,6 +44,23 @@ enum eb_answer {
 
 /* Probe (once, then cached) whether the running kernel has `feat`. Thread-safe. */
 enum eb_answer eb_feature(enum eb_feature feat);
+/*
+ * The answer already known for `feat`, without probing: EB_UNKNOWN if nothing
+ * decided it yet in this process. For the optimistic paths of a load: use the
+ * feature unless the kernel is known to lack it, and probe only if the kernel
+ * refuses the request (a fresh process then pays no probe at all).
+ */
+enum eb_answer eb_feature_cached(enum eb_feature feat);
+/*
+ * Record what a real request proved, e.g. EB_YES after a load that used the
+ * feature succeeded, so later callers need no probe. EB_UNKNOWN is ignored.
+ */
+void eb_feature_learned(enum eb_feature feat, enum eb_answer a);
+/*
+ * Whether a failed request's errno cannot tell anything about features: no
+ * privilege, or resource limits (a refusal such as EINVAL is conclusive).
+ */
+bool eb_probe_inconclusive(int err);
 /* Human name and first kernel version of a feature: "BPF cookie for perf links", "5.15". */
 const char *eb_feature_name(enum eb_feature feat);
 const char *eb_feature_since(enum eb_feature feat);
@@ -60,5 +78,7 @@ uint32_t eb_btf_features(void);
  * uses, see eb_btf_features_used()): bits outside it are 0.
  */
 uint32_t eb_btf_features_among(uint32_t wanted);
+/* The eb_btf_feature bits the kernel is already known to lack (no probe runs). */
+uint32_t eb_btf_features_known_missing(void);
 
 #endif

@@ -119,6 +119,12 @@ struct eb_relo_prog {
 	uint32_t fd_btf_cnt;
 	struct eb_relo_note *notes;
 	uint32_t note_cnt;
+	/*
+	 * Caller storage the arrays above may live in (eb_relo_program_scratch);
+	 * NULL/0: all of them are on the heap.
+	 */
+	void *scratch;
+	size_t scratch_size, scratch_used;
 };
 
 /*
@@ -131,6 +137,19 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 		    const struct eb_relo_env *env, const struct eb_extern_res *res,
 		    const int *map_fds, struct eb_relo_prog *out);
 void eb_relo_prog_free(struct eb_relo_prog *out);
+
+/*
+ * The same, for a result that is used and dropped at once (a collection load:
+ * relocate, PROG_LOAD, free): insns, func_info and line_info are carved from
+ * the caller's `scratch` (`size` bytes, aligned for any type; e.g. on its
+ * stack) while they fit, instead of three heap allocations per program; one
+ * that outgrows it moves to the heap. eb_relo_prog_free() frees only what is on
+ * the heap. `out` must be freed before the scratch goes away and its arrays
+ * must not be handed on (realloc'd or freed by anyone else).
+ */
+int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+			    const struct eb_relo_env *env, const struct eb_extern_res *res,
+			    const int *map_fds, void *scratch, size_t size, struct eb_relo_prog *out);
 
 /*
  * Append a note about final instruction `insn` to `out` (used by the relocation
