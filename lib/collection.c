@@ -324,33 +324,28 @@ static int setup_env(struct ebpf_collection *coll, const struct ebpf_load_opts *
 	return 0;
 }
 
-/* The object's BTF, sanitized for this kernel: needed for func_info and map BTF. */
-static void load_btf(struct ebpf_collection *coll)
+/*
+ * One BTF_LOAD of the object's BTF with the kinds outside `feats` rewritten
+ * (eb_btf_sanitize), or of its own bytes when `as_is` (nothing to rewrite).
+ * Sets coll->btf_fd; returns 0 or the kernel's (or sanitizer's) error.
+ */
+static int btf_load_once(struct ebpf_collection *coll, bool as_is, uint32_t feats)
 {
 	const struct ebpf_btf *btf = coll->spec->btf;
 	void *data = NULL;
 	const void *blob = NULL;
 	size_t size = 0;
 	int err = 0;
-	coll->btf_fd = -1;
-	if (!btf)
-		return;
-	/*
-	 * Probe only the kinds the object uses, and load its bytes as they are when
-	 * nothing needs rewriting: copying, rewriting and re-validating a BTF the
-	 * kernel takes unchanged was a third of loading a one-program object.
-	 */
-	bool externs;
-	uint32_t used = eb_btf_features_used(btf, &externs);
-	uint32_t missing = used & ~eb_btf_features_among(used);
-	if (!externs && !missing && eb_btf_raw_canonical(btf))
+
+	if (as_is)
 		blob = eb_btf_raw(btf, &size);
 	else
-		err = eb_btf_sanitize(btf, EB_BTF_FEAT_ALL & ~missing, &data, &size);
+		err = eb_btf_sanitize(btf, feats, &data, &size);
 	if (err) {
 		/* without a sanitized blob, the object's own BTF is still fine for most kernels */
 		eb_debug("object BTF sanitizer: %s; trying the BTF as is", ebpf_errmsg());
 		blob = eb_btf_raw(btf, &size);
+		feats = EB_BTF_FEAT_ALL;
 		err = blob ? 0 : -EINVAL;
 	}
 	if (!err && size > UINT32_MAX)
@@ -363,10 +358,50 @@ static void load_btf(struct ebpf_collection *coll)
 			coll->btf_fd = fd;
 	}
 	eb_free(data);
+	coll->btf_funcs = !err && (feats & EB_BTF_FEAT_FUNC);
+	return err;
+}
+
+/*
+ * The object's BTF, sanitized for this kernel: needed for func_info and map BTF.
+ *
+ * Optimistic: the first BTF_LOAD assumes the kernel knows every kind not
+ * already known missing, and sends the object's bytes as they are when they
+ * hold no extern (which always needs rewriting) and are laid out canonically.
+ * Only a kernel that refuses it costs the scan of the kinds the object uses,
+ * their probes and a rewrite. Probing first (three BTF loads for a plain
+ * object) and scanning every type was a third of loading a one-program object
+ * in a fresh process, for an answer the real load gives anyway.
+ */
+static void load_btf(struct ebpf_collection *coll)
+{
+	const struct ebpf_spec *spec = coll->spec;
+	const struct ebpf_btf *btf = spec->btf;
+	coll->btf_fd = -1;
+	coll->btf_funcs = false;
+	if (!btf)
+		return;
+	uint32_t feats = EB_BTF_FEAT_ALL & ~eb_btf_features_known_missing();
+	/* no extern in the spec: no extern in its BTF either, or the kernel says so below */
+	bool as_is = !spec->extern_cnt && feats == EB_BTF_FEAT_ALL && eb_btf_raw_canonical(btf);
+	int err = btf_load_once(coll, as_is, feats);
+	if (err && !eb_probe_inconclusive(err)) {
+		/* refused: rewrite what this kernel lacks (probed now), then try once more */
+		bool externs;
+		uint32_t used = eb_btf_features_used(btf, &externs);
+		uint32_t feats2 = EB_BTF_FEAT_ALL & ~(used & ~eb_btf_features_among(used));
+		bool as_is2 = !externs && feats2 == EB_BTF_FEAT_ALL && eb_btf_raw_canonical(btf);
+		/* the same bytes again would be refused again */
+		if (as_is2 != as_is || (!as_is2 && feats2 != feats)) {
+			eb_debug("object '%s': BTF refused (%s); retrying with the kinds this kernel "
+				 "lacks rewritten", spec->name ? spec->name : "?", ebpf_errmsg());
+			err = btf_load_once(coll, as_is2, feats2);
+		}
+	}
 	if (err)
 		/* programs still load without func/line info; maps without BTF ids */
 		eb_warn("object '%s': its BTF is not loaded into the kernel: %s",
-			coll->spec->name ? coll->spec->name : "?", ebpf_errmsg());
+			spec->name ? spec->name : "?", ebpf_errmsg());
 }
 
 /* ---------------------------------------------------------------- programs */
@@ -435,21 +470,32 @@ static void prog_fail(struct ebpf_prog *p, int err)
 	eb_warn("%s", ebpf_errmsg());
 }
 
+/*
+ * Stack room for a program's relocated instructions and func/line info while
+ * it is loaded: a program of up to ~300 instructions needs no heap for them
+ * (three allocations and frees per program were a fifth of loading many small
+ * programs); a bigger one moves to the heap as it grows.
+ */
+#define LOAD_SCRATCH 4096
+
 static int load_program(struct ebpf_prog *p)
 {
+	const struct ebpf_collection *coll = p->coll;
+	_Alignas(max_align_t) unsigned char scratch[LOAD_SCRATCH];
 	struct eb_relo_prog relo;
 	int err = resolve_attach_btf(p);
 	if (!err)
-		err = eb_prog_relocate(p, &relo);
+		err = eb_relo_program_scratch(coll->spec, p->spec, &coll->env, coll->externs,
+					      coll->map_fds, scratch, sizeof(scratch), &relo);
 	if (err) {
 		prog_fail(p, err);
 		return err;
 	}
 	p->relocated = true;
 	/*
-	 * The relocation output is loaded as is (no copy) and freed at once: only
+	 * The relocation output is loaded as is (no copy) and dropped at once: only
 	 * one program's instructions and .BTF.ext records exist at a time. A
-	 * private copy (cookie emulation) relocates again.
+	 * private copy (cookie emulation) relocates again (eb_prog_relocate).
 	 */
 	struct eb_prog_image img = {
 		.insns = relo.insns, .insn_cnt = relo.insn_cnt,

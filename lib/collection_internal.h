@@ -83,6 +83,11 @@ struct ebpf_collection {
 	struct ebpf_map *maps;			/* spec->map_cnt entries, in spec order */
 	uint32_t map_cnt;
 	int btf_fd;				/* the object's sanitized BTF in the kernel, -1 if none */
+	/*
+	 * The loaded BTF kept its FUNCs (not rewritten for a kernel without them),
+	 * so programs may send func_info/line_info naming them.
+	 */
+	bool btf_funcs;
 	char *license;				/* the spec's (borrowed), "" if none */
 	uint32_t kern_version;
 	uint32_t log_level;			/* for failure retries (>= 1) */

@@ -355,6 +355,20 @@ enum eb_answer eb_feature(enum eb_feature feat)
 	return cached(&feature_cache[feat], features[feat].probe, NULL);
 }
 
+enum eb_answer eb_feature_cached(enum eb_feature feat)
+{
+	enum eb_answer a;
+	if ((unsigned)feat >= EB_FEAT_COUNT || !eb_cell_get(&feature_cache[feat], &a))
+		return EB_UNKNOWN;
+	return a;
+}
+
+void eb_feature_learned(enum eb_feature feat, enum eb_answer a)
+{
+	if ((unsigned)feat < EB_FEAT_COUNT)
+		eb_cell_put(&feature_cache[feat], a);
+}
+
 const char *eb_feature_name(enum eb_feature feat)
 {
 	return (unsigned)feat < EB_FEAT_COUNT ? features[feat].name : "unknown feature";
@@ -370,22 +384,37 @@ uint32_t eb_btf_features(void)
 	return eb_btf_features_among(EB_BTF_FEAT_ALL);
 }
 
+/* The kernel features behind each eb_btf_feature bit (btf/btf.h). */
+static const struct {
+	enum eb_feature f;
+	uint32_t bit;
+} btf_feature_bits[] = {
+	{ EB_FEAT_BTF_DATASEC, EB_BTF_FEAT_DATASEC },
+	{ EB_FEAT_BTF_FUNC, EB_BTF_FEAT_FUNC },
+	{ EB_FEAT_BTF_FUNC_GLOBAL, EB_BTF_FEAT_FUNC_GLOBAL },
+	{ EB_FEAT_BTF_FLOAT, EB_BTF_FEAT_FLOAT },
+	{ EB_FEAT_BTF_DECL_TAG, EB_BTF_FEAT_DECL_TAG },
+	{ EB_FEAT_BTF_TYPE_TAG, EB_BTF_FEAT_TYPE_TAG },
+	{ EB_FEAT_BTF_ENUM64, EB_BTF_FEAT_ENUM64 },
+	{ EB_FEAT_BTF_QMARK_DATASEC, EB_BTF_FEAT_QMARK_DATASEC },
+};
+#define BTF_FEATURE_BITS (sizeof(btf_feature_bits) / sizeof(btf_feature_bits[0]))
+
 uint32_t eb_btf_features_among(uint32_t wanted)
 {
-	static const struct { enum eb_feature f; uint32_t bit; } map[] = {
-		{ EB_FEAT_BTF_DATASEC, EB_BTF_FEAT_DATASEC },
-		{ EB_FEAT_BTF_FUNC, EB_BTF_FEAT_FUNC },
-		{ EB_FEAT_BTF_FUNC_GLOBAL, EB_BTF_FEAT_FUNC_GLOBAL },
-		{ EB_FEAT_BTF_FLOAT, EB_BTF_FEAT_FLOAT },
-		{ EB_FEAT_BTF_DECL_TAG, EB_BTF_FEAT_DECL_TAG },
-		{ EB_FEAT_BTF_TYPE_TAG, EB_BTF_FEAT_TYPE_TAG },
-		{ EB_FEAT_BTF_ENUM64, EB_BTF_FEAT_ENUM64 },
-		{ EB_FEAT_BTF_QMARK_DATASEC, EB_BTF_FEAT_QMARK_DATASEC },
-	};
 	uint32_t mask = 0;
 	/* Unknown (no privilege) counts as supported: the BTF load will fail loudly anyway. */
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if ((wanted & map[i].bit) && eb_feature(map[i].f) != EB_NO)
-			mask |= map[i].bit;
+	for (size_t i = 0; i < BTF_FEATURE_BITS; i++)
+		if ((wanted & btf_feature_bits[i].bit) && eb_feature(btf_feature_bits[i].f) != EB_NO)
+			mask |= btf_feature_bits[i].bit;
+	return mask;
+}
+
+uint32_t eb_btf_features_known_missing(void)
+{
+	uint32_t mask = 0;
+	for (size_t i = 0; i < BTF_FEATURE_BITS; i++)
+		if (eb_feature_cached(btf_feature_bits[i].f) == EB_NO)
+			mask |= btf_feature_bits[i].bit;
 	return mask;
 }

@@ -42,7 +42,11 @@ static void fill_attr(struct eb_attr_map_create *a, const struct ebpf_map_spec *
 	a->map_extra = ms->map_extra;
 	if (is_data(ms)) {
 		/* global data is mmapable (libbpf convention) and read-only for programs if .rodata */
-		if (eb_feature(EB_FEAT_MMAPABLE_MAPS) == EB_YES)
+		/*
+		 * Unless known missing (before 5.5): a refusal is probed and retried
+		 * without it (create_one), so a fresh process runs no probe for it.
+		 */
+		if (eb_feature_cached(EB_FEAT_MMAPABLE_MAPS) != EB_NO)
 			a->map_flags |= EBPF_F_MMAPABLE;
 		if (ms->readonly)
 			a->map_flags |= EBPF_F_RDONLY_PROG;
@@ -88,6 +92,15 @@ static int create_one(const struct ebpf_map_spec *ms, const char *name, int btf_
 	if (inner_fd >= 0)
 		a.inner_map_fd = (uint32_t)inner_fd;
 	int fd = eb_sys_map_create(&a);
+	if (fd < 0 && (a.map_flags & EBPF_F_MMAPABLE) && !(ms->flags & EBPF_F_MMAPABLE) &&
+	    !eb_probe_inconclusive(fd) && eb_feature_cached(EB_FEAT_MMAPABLE_MAPS) == EB_UNKNOWN &&
+	    eb_feature(EB_FEAT_MMAPABLE_MAPS) == EB_NO) {
+		/* global data assumed mmapable on a kernel without it: create it plain */
+		a.map_flags &= ~(uint32_t)EBPF_F_MMAPABLE;
+		fd = eb_sys_map_create(&a);
+	}
+	if (fd >= 0 && (a.map_flags & EBPF_F_MMAPABLE))
+		eb_feature_learned(EB_FEAT_MMAPABLE_MAPS, EB_YES);
 	if (fd < 0 && a.btf_fd && !needs_btf(ms->type) && fd != -EPERM && fd != -ENOMEM) {
 		/* old kernels reject BTF they do not understand: retry without it */
 		eb_debug("map '%s': create with BTF failed (%d), retrying without", name, fd);

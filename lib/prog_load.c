@@ -75,13 +75,18 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 		.prog_flags = prog->spec->flags,
 		.attach_btf_id = prog->attach_btf_id,
 	};
-	if (eb_feature(EB_FEAT_PROG_NAME) != EB_NO)
+	/*
+	 * Named unless the kernel is known to refuse names (before 4.15): a refusal
+	 * is probed and retried below, so a fresh process runs no name probe.
+	 */
+	bool named = eb_feature_cached(EB_FEAT_PROG_NAME) != EB_NO;
+	if (named)
 		eb_obj_name(a.prog_name, prog->name);
 	/*
 	 * Without BTF FUNC support the sanitizer turned every FUNC into a TYPEDEF, so
 	 * func_info (and line_info, which needs it) would name the wrong kind.
 	 */
-	if (coll->btf_fd >= 0 && img->func_info_cnt && eb_feature(EB_FEAT_BTF_FUNC) != EB_NO) {
+	if (coll->btf_fd >= 0 && img->func_info_cnt && coll->btf_funcs) {
 		a.prog_btf_fd = (uint32_t)coll->btf_fd;
 		a.func_info = eb_ptr(img->func_info);
 		a.func_info_cnt = img->func_info_cnt;
@@ -94,8 +99,19 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 	}
 
 	int fd = eb_sys_prog_load(&a);
-	if (fd >= 0)
+	if (fd < 0 && named && a.prog_name[0] && !eb_probe_inconclusive(fd) &&
+	    eb_feature_cached(EB_FEAT_PROG_NAME) == EB_UNKNOWN &&
+	    eb_feature(EB_FEAT_PROG_NAME) == EB_NO) {
+		/* a kernel older than program names refuses any: load unnamed */
+		named = false;
+		memset(a.prog_name, 0, sizeof(a.prog_name));
+		fd = eb_sys_prog_load(&a);
+	}
+	if (fd >= 0) {
+		if (named && a.prog_name[0])
+			eb_feature_learned(EB_FEAT_PROG_NAME, EB_YES);
 		return fd;
+	}
 	int err = fd;
 	fd = eb_load_with_log(&a, coll->log_level, err, &log, 0);
 	if (fd >= 0) {

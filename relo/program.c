@@ -6,6 +6,7 @@
  * subprogram shared by several programs is relocated in each of them).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/alloc.h"
@@ -17,10 +18,19 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 		    const struct eb_relo_env *env, const struct eb_extern_res *res,
 		    const int *map_fds, struct eb_relo_prog *out)
 {
+	return eb_relo_program_scratch(spec, prog, env, res, map_fds, NULL, 0, out);
+}
+
+int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+			    const struct eb_relo_env *env, const struct eb_extern_res *res,
+			    const int *map_fds, void *scratch, size_t size, struct eb_relo_prog *out)
+{
 	struct eb_linked lk;
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	out->scratch = scratch;
+	out->scratch_size = scratch ? size : 0;
 	if (spec->foreign_endian)
 		return eb_err(-EINVAL, "prog '%s': the object is in the foreign byte order and can "
 			      "only be inspected", prog->name);
@@ -44,13 +54,22 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 	return err;
 }
 
+/* Free an output array unless it lives in the caller's scratch. */
+static void free_array(const struct eb_relo_prog *out, void *p)
+{
+	uintptr_t lo = (uintptr_t)out->scratch, at = (uintptr_t)p;
+
+	if (!out->scratch || at < lo || at - lo >= out->scratch_size)
+		eb_free(p);
+}
+
 void eb_relo_prog_free(struct eb_relo_prog *out)
 {
 	if (!out)
 		return;
-	eb_free(out->insns);
-	eb_free(out->func_info);
-	eb_free(out->line_info);
+	free_array(out, out->insns);
+	free_array(out, out->func_info);
+	free_array(out, out->line_info);
 	for (uint32_t i = 0; i < out->fd_btf_cnt; i++)
 		eb_btf_put(out->fd_btfs[i]);
 	eb_free(out->fd_btfs);

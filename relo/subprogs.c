@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/alloc.h"
@@ -26,6 +27,41 @@ struct link_ctx {
 	struct eb_linked *lk;
 	size_t insn_cap, placed_cap, fi_cap, li_cap, core_cap;
 };
+
+/*
+ * Room for `need` elements of an output array (insns, func_info, line_info):
+ * the first piece comes from the caller's scratch when it fits (exactly
+ * `need`: most programs are one function, and their arrays never grow), and
+ * a piece that outgrows the scratch moves to the heap.
+ */
+static int grow_out(struct eb_relo_prog *out, void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	if (!*arr && out->scratch && elem) {
+		const size_t align = _Alignof(max_align_t);
+		size_t at = (out->scratch_used + align - 1) / align * align;
+
+		if (at <= out->scratch_size && need <= (out->scratch_size - at) / elem) {
+			*arr = (char *)out->scratch + at;
+			*cap = need;
+			out->scratch_used = at + need * elem;
+			return 0;
+		}
+	}
+	if (*arr && out->scratch && (uintptr_t)*arr - (uintptr_t)out->scratch < out->scratch_size) {
+		void *heap = NULL;
+		size_t ncap = *cap;
+
+		if (eb_grow(&heap, &ncap, need, elem))
+			return -ENOMEM;
+		memcpy(heap, *arr, *cap * elem);
+		*arr = heap;
+		*cap = ncap;
+		return 0;
+	}
+	return eb_grow(arr, cap, need, elem);
+}
 
 /* Room for one more placed function; the list starts in lk->placed_inline. */
 static int grow_placed(struct link_ctx *c)
@@ -89,7 +125,8 @@ static int place(struct link_ctx *c, uint32_t fi)
 	if (f->cnt > EB_MAX_PROG_INSNS - start)
 		return eb_err(-E2BIG, "prog '%s': more than %u instructions with its subprograms "
 			      "(adding '%s')", c->prog->name, EB_MAX_PROG_INSNS, f->name);
-	if (eb_grow((void **)&c->out->insns, &c->insn_cap, (size_t)start + f->cnt, sizeof(struct ebpf_insn)) ||
+	if (grow_out(c->out, (void **)&c->out->insns, &c->insn_cap, (size_t)start + f->cnt,
+		     sizeof(struct ebpf_insn)) ||
 	    grow_placed(c))
 		return -ENOMEM;
 	memcpy(c->out->insns + start, sec->insns + f->off, (size_t)f->cnt * sizeof(struct ebpf_insn));
@@ -232,7 +269,9 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 	}
 	if (end == lo)
 		return 0;
-	if (eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size))
+	/* CO-RE records belong to the eb_linked, which frees them itself: never in the scratch */
+	if (tab == EB_EXT_CORE_RELO ? eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size) :
+	    grow_out(c->out, out, cap, (size_t)*out_cnt + (end - lo), rec_size))
 		return -ENOMEM;
 	o = (char *)*out + (size_t)*out_cnt * rec_size;
 	err = eb_btf_ext_decode(c->spec->btf, es, tab, lo, end - lo, o);
