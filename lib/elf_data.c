@@ -18,20 +18,15 @@ static bool is_rodata(const char *name)
 	return strncmp(name, ".rodata", 7) == 0;
 }
 
-static int add_var(struct ebpf_map_spec *m, const char *name, uint32_t off, uint32_t size, uint32_t type,
-		   bool global)
+/*
+ * Into the room eb_spec_add_map() reserved (counted by the caller). The name is
+ * the BTF's or the image's, both of which outlive the map spec.
+ */
+static void add_var(struct ebpf_map_spec *m, const char *name, uint32_t off, uint32_t size, uint32_t type,
+		    bool global)
 {
-	struct eb_var *vars = eb_reallocarray(m->vars, (size_t)m->var_cnt + 1, sizeof(*vars));
-
-	if (!vars)
-		return -ENOMEM;
-	m->vars = vars;
-	vars[m->var_cnt] = (struct eb_var){ .offset = off, .size = size, .btf_type = type, .global = global };
-	vars[m->var_cnt].name = eb_strdup(name);
-	if (!vars[m->var_cnt].name)
-		return -ENOMEM;
-	m->var_cnt++;
-	return 0;
+	m->vars[m->var_cnt++] = (struct eb_var){ .name = (char *)name, .offset = off, .size = size,
+						 .btf_type = type, .global = global };
 }
 
 static int vars_from_btf(struct eb_elf *e, const struct ebpf_btf *btf, const struct btf_type *ds,
@@ -41,35 +36,33 @@ static int vars_from_btf(struct eb_elf *e, const struct ebpf_btf *btf, const str
 
 	for (unsigned i = 0; i < btf_vlen(ds); i++) {
 		const struct btf_type *var = eb_btf_type(btf, vs[i].type);
-		int err;
 
 		if (!var || btf_kind(var) != BTF_KIND_VAR)
 			continue;	/* e.g. a FUNC in a DATASEC: not a variable */
 		if ((uint64_t)vs[i].offset + vs[i].size > m->value_size)
 			return eb_err(-EINVAL, "%s: variable '%s' (offset %u, size %u) is outside section '%s' (%u bytes)",
 				      e->obj, eb_btf_name(btf, var), vs[i].offset, vs[i].size, m->name, m->value_size);
-		err = add_var(m, eb_btf_name(btf, var), vs[i].offset, vs[i].size, var->type,
-			      btf_var_info(var)->linkage != BTF_VAR_STATIC);
-		if (err)
-			return err;
+		add_var(m, eb_btf_name(btf, var), vs[i].offset, vs[i].size, var->type,
+			btf_var_info(var)->linkage != BTF_VAR_STATIC);
 	}
 	return 0;
 }
 
-static int vars_from_symbols(struct eb_elf *e, uint32_t shndx, struct ebpf_map_spec *m)
+/* Whether symbol `s` is a variable of section `shndx`. */
+static bool is_var_sym(const struct eb_elf_sym *s, uint32_t shndx)
+{
+	return s->shndx == shndx && s->type == STT_OBJECT && s->name[0];
+}
+
+static void vars_from_symbols(struct eb_elf *e, uint32_t shndx, struct ebpf_map_spec *m)
 {
 	for (uint32_t i = 1; i < e->sym_cnt; i++) {
 		const struct eb_elf_sym *s = &e->syms[i];
-		int err;
 
-		if (s->shndx != shndx || s->type != STT_OBJECT || !s->name[0])
-			continue;
 		/* eb_elf_open() checked value + size against the section. */
-		err = add_var(m, s->name, (uint32_t)s->value, (uint32_t)s->size, 0, s->bind != STB_LOCAL);
-		if (err)
-			return err;
+		if (is_var_sym(s, shndx))
+			add_var(m, s->name, (uint32_t)s->value, (uint32_t)s->size, 0, s->bind != STB_LOCAL);
 	}
-	return 0;
 }
 
 static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
@@ -77,11 +70,21 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 	struct eb_elf_sec *s = &e->secs[shndx];
 	struct ebpf_map_spec *m;
 	int32_t ds = -ENOENT;
+	size_t vars = 0;
 	int err;
 
 	if (s->size > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: section '%s' is larger than 4 GiB", e->obj, s->name);
-	err = eb_spec_add_map(spec, s->name, EBPF_MAP_ORIGIN_DATA, &m);
+	/* The variables come from the section's DATASEC, else from its symbols: room for them all. */
+	if (spec->btf)
+		ds = eb_btf_find(spec->btf, s->name, BTF_KIND_DATASEC);
+	if (ds > 0) {
+		vars = btf_vlen(eb_btf_type(spec->btf, (uint32_t)ds));
+	} else {
+		for (uint32_t i = 1; i < e->sym_cnt; i++)
+			vars += is_var_sym(&e->syms[i], shndx);
+	}
+	err = eb_spec_add_map(spec, s->name, EBPF_MAP_ORIGIN_DATA, vars, &m);
 	if (err)
 		return err;
 	s->map = (int32_t)(spec->map_cnt - 1);
@@ -95,16 +98,14 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 		m->flags |= EBPF_F_RDONLY_PROG;
 	/* The image outlives the map spec: borrow; ebpf_spec_set_var() copies before writing. */
 	m->data = (uint8_t *)s->data;
-	if (spec->btf)
-		ds = eb_btf_find(spec->btf, s->name, BTF_KIND_DATASEC);
 	if (ds > 0) {
 		m->btf_datasec = (uint32_t)ds;
 		err = vars_from_btf(e, spec->btf, eb_btf_type(spec->btf, (uint32_t)ds), m);
+		if (err)
+			return err;
 	} else {
-		err = vars_from_symbols(e, shndx, m);
+		vars_from_symbols(e, shndx, m);
 	}
-	if (err)
-		return err;
 	return eb_elf_map_loc_set(e, spec->map_cnt - 1, (struct eb_elf_map_loc){ shndx, 0, s->size, UINT32_MAX });
 }
 

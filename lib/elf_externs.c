@@ -219,7 +219,7 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 	}
 	if (!n)
 		return 0;
-	err = eb_spec_add_map(spec, ".kconfig", EBPF_MAP_ORIGIN_KCONFIG, &m);
+	err = eb_spec_add_map(spec, ".kconfig", EBPF_MAP_ORIGIN_KCONFIG, n, &m);
 	if (err)
 		return err;
 	spec->kconfig_map = (int32_t)(spec->map_cnt - 1);
@@ -231,18 +231,14 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 	m->flags = EBPF_F_RDONLY_PROG;
 	ds = eb_btf_find(spec->btf, ".kconfig", BTF_KIND_DATASEC);
 	m->btf_datasec = ds > 0 ? (uint32_t)ds : 0;
-	m->vars = eb_calloc(n, sizeof(*m->vars));
-	if (!m->vars)
-		return -ENOMEM;
 	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
 		const struct eb_extern *x = &spec->externs[i];
 		struct eb_var *v = &m->vars[m->var_cnt];
 
 		if (x->kind != EBPF_EXTERN_KCONFIG)
 			continue;
-		v->name = eb_strdup(x->name);
-		if (!v->name)
-			return -ENOMEM;
+		*v = (struct eb_var){ 0 };
+		v->name = x->name;	/* the extern's, in the image */
 		v->offset = x->offset;
 		v->size = x->size;
 		v->btf_type = x->btf_type;
@@ -281,9 +277,8 @@ int eb_elf_read_externs(struct eb_elf *e, struct ebpf_spec *spec)
 			if (strcmp(spec->externs[j].name, s->name) == 0)
 				return eb_err(-EINVAL, "%s: extern '%s' is declared twice", e->obj, s->name);
 		}
-		x->name = eb_strdup(s->name);
-		if (!x->name)
-			return -ENOMEM;
+		/* Names point into the image the spec owns (lib/spec.h). */
+		x->name = (char *)s->name;
 		spec->extern_cnt++;
 		x->weak = s->bind == STB_WEAK;
 		s->ext = (int32_t)(spec->extern_cnt - 1);

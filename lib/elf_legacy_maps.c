@@ -44,7 +44,7 @@ static int read_def(struct eb_elf *e, struct ebpf_spec *spec, const struct eb_el
 	for (uint64_t i = 0; i < MAP_DEF_FIELDS && (i + 1) * sizeof(uint32_t) <= def_size; i++)
 		f[i] = eb_elf_u32(e, def + i * sizeof(uint32_t));
 
-	err = eb_spec_add_map(spec, sym->name, EBPF_MAP_ORIGIN_LEGACY, &m);
+	err = eb_spec_add_map(spec, sym->name, EBPF_MAP_ORIGIN_LEGACY, 0, &m);
 	if (err)
 		return err;
 	m->type = (enum ebpf_map_type)f[0];

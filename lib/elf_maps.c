@@ -121,21 +121,18 @@ static int parse_values(struct def_ctx *c, const struct btf_type *st, const stru
 	if (!t || btf_kind(t) != BTF_KIND_STRUCT)
 		return eb_err(-EINVAL, "%s: map '%s': 'values' must point to a map definition or a function",
 			      c->e->obj, c->map);
-	/* Map-in-map: the pointee is the inner map's template. */
+	/* Map-in-map: the pointee is the inner map's template, named "<map>.inner". */
 	name = eb_malloc(strlen(c->map) + sizeof(".inner"));
-	in = eb_calloc(1, sizeof(*in));
-	if (!name || !in) {
-		eb_free(name);
-		eb_free(in);
+	if (!name)
 		return -ENOMEM;
-	}
 	strcpy(name, c->map);
 	strcat(name, ".inner");
-	in->name = name;
-	in->spec = m->spec;
-	in->origin = EBPF_MAP_ORIGIN_BTF;
+	in = eb_map_spec_new(m->spec, name, EBPF_MAP_ORIGIN_BTF, 0);
+	eb_free(name);
+	if (!in)
+		return -ENOMEM;
 	m->inner = in;
-	ic = (struct def_ctx){ .e = c->e, .btf = c->btf, .map = name, .values_off = UINT32_MAX };
+	ic = (struct def_ctx){ .e = c->e, .btf = c->btf, .map = in->name, .values_off = UINT32_MAX };
 	err = parse_def(&ic, target_id, in, true);
 	if (err)
 		return err;
@@ -265,7 +262,7 @@ int eb_elf_read_btf_maps(struct eb_elf *e, struct ebpf_spec *spec)
 		if (eb_elf_map_at(e, spec, e->maps_sec, vs[i].offset) >= 0)
 			return eb_err(-EINVAL, "%s: map '%s': another map is defined at the same offset %u", e->obj,
 				      c.map, vs[i].offset);
-		err = eb_spec_add_map(spec, c.map, EBPF_MAP_ORIGIN_BTF, &m);
+		err = eb_spec_add_map(spec, c.map, EBPF_MAP_ORIGIN_BTF, 0, &m);
 		if (err)
 			return err;
 		err = parse_def(&c, var->type, m, false);
@@ -353,9 +350,8 @@ static int add_slot(struct eb_elf *e, struct ebpf_spec *spec, uint64_t r_off, co
 		return -ENOMEM;
 	m->slots = slots;
 	slots[m->slot_cnt].index = (uint32_t)rel;
-	slots[m->slot_cnt].name = eb_strdup(name);
-	if (!slots[m->slot_cnt].name)
-		return -ENOMEM;
+	/* A program's name (in the image) or a map spec's: both live as long as this map spec. */
+	slots[m->slot_cnt].name = (char *)name;
 	m->slot_cnt++;
 	return 0;
 }

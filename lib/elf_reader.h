@@ -167,8 +167,14 @@ int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec);
 int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec);
 int eb_elf_read_map_slots(struct eb_elf *e, struct ebpf_spec *spec);
 
-/* Shared by the map stages: append a new zeroed map spec named `name` (copied). */
-int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
+/*
+ * Shared by the map stages: append a new zeroed map spec named `name` (copied
+ * into the map spec's own allocation), with m->vars pointing at room for
+ * `vars` variables in that allocation too (NULL if 0); var_cnt starts at 0.
+ */
+struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
+				      size_t vars);
+int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin, size_t vars,
 		    struct ebpf_map_spec **out);
 /* Free one map spec and what it owns (its inner template included). NULL ok. */
 void eb_map_spec_free(struct ebpf_map_spec *m);

@@ -19,15 +19,14 @@ void eb_map_spec_free(struct ebpf_map_spec *m)
 	if (!m)
 		return;
 	eb_map_spec_free(m->inner);
-	eb_free(m->name);
+	/*
+	 * The name and the variables share the map spec's allocation
+	 * (eb_map_spec_new); slot and variable names point into the image, the
+	 * BTF or other specs, which outlive the map spec.
+	 */
 	if (m->data_owned)
 		eb_free(m->data);
-	for (uint32_t i = 0; i < m->slot_cnt; i++)
-		eb_free(m->slots[i].name);
 	eb_free(m->slots);
-	for (uint32_t i = 0; i < m->var_cnt; i++)
-		eb_free(m->vars[i].name);
-	eb_free(m->vars);
 	eb_free(m);
 }
 
@@ -58,8 +57,7 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 	for (uint32_t i = 0; i < spec->map_cnt; i++)
 		eb_map_spec_free(spec->maps[i]);
 	eb_free(spec->maps);
-	for (uint32_t i = 0; i < spec->extern_cnt; i++)
-		eb_free(spec->externs[i].name);
+	/* extern names live in the image */
 	eb_free(spec->externs);
 	eb_btf_ext_free(spec->btf_ext);
 	eb_btf_put(spec->btf);
@@ -80,26 +78,48 @@ void eb_spec_image_release(struct eb_spec_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
-int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
-		    struct ebpf_map_spec **out)
+struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
+				      size_t vars)
 {
-	struct ebpf_map_spec *m, **maps;
+	size_t len = strlen(name);
+	struct ebpf_map_spec *m;
 
-	maps = eb_reallocarray(spec->maps, (size_t)spec->map_cnt + 1, sizeof(*maps));
-	if (!maps)
-		return -ENOMEM;
-	spec->maps = maps;
-	m = eb_calloc(1, sizeof(*m));
+	_Static_assert(sizeof(*m) % _Alignof(struct eb_var) == 0, "variables follow the map spec");
+	/* vars is bounded by a section's or a BTF's size: vars * sizeof(struct eb_var) cannot overflow. */
+	m = eb_malloc(sizeof(*m) + vars * sizeof(struct eb_var) + len + 1);
 	if (!m)
-		return -ENOMEM;
-	m->name = eb_strdup(name);
-	if (!m->name) {
-		eb_free(m);
-		return -ENOMEM;
-	}
+		return NULL;
+	memset(m, 0, sizeof(*m));
+	m->vars = vars ? (struct eb_var *)(m + 1) : NULL;
+	m->name = memcpy((char *)(m + 1) + vars * sizeof(struct eb_var), name, len + 1);
 	m->spec = spec;
 	m->origin = origin;
-	maps[spec->map_cnt++] = m;
+	return m;
+}
+
+/* Whether the maps array must grow to take map number `n` (capacity: 4, then powers of two). */
+static bool maps_full(uint32_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
+int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin, size_t vars,
+		    struct ebpf_map_spec **out)
+{
+	struct ebpf_map_spec *m;
+
+	if (maps_full(spec->map_cnt)) {
+		struct ebpf_map_spec **maps =
+			eb_reallocarray(spec->maps, spec->map_cnt ? (size_t)spec->map_cnt * 2 : 4, sizeof(*maps));
+
+		if (!maps)
+			return -ENOMEM;
+		spec->maps = maps;
+	}
+	m = eb_map_spec_new(spec, name, origin, vars);
+	if (!m)
+		return -ENOMEM;
+	spec->maps[spec->map_cnt++] = m;
 	*out = m;
 	return 0;
 }

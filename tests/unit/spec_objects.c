@@ -476,7 +476,8 @@ START_TEST(test_alloc_failures)
 	ck_assert_int_eq(ebpf_spec_open_mem(buf, size, NULL, &spec), 0);
 	calls = eb_fault_calls(EB_FAULT_ALLOC);
 	ebpf_spec_free(spec);
-	ck_assert_uint_gt(calls, 50);
+	/* Enough sites to mean something; the open makes few allocations on purpose (issue #11). */
+	ck_assert_uint_gt(calls, 20);
 	for (uint64_t n = 1; n <= calls; n++) {
 		eb_fault_arm(EB_FAULT_ALLOC, n);
 		spec = NULL;
