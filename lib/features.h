@@ -61,6 +61,10 @@ void eb_feature_learned(enum eb_feature feat, enum eb_answer a);
  * privilege, or resource limits (a refusal such as EINVAL is conclusive).
  */
 bool eb_probe_inconclusive(int err);
+#ifdef EBPF_FAULT_INJECTION
+/* Tests: forget every cached answer, as in a fresh process. */
+void eb_features_forget(void);
+#endif
 /* Human name and first kernel version of a feature: "BPF cookie for perf links", "5.15". */
 const char *eb_feature_name(enum eb_feature feat);
 const char *eb_feature_since(enum eb_feature feat);
