@@ -369,6 +369,14 @@ void eb_feature_learned(enum eb_feature feat, enum eb_answer a)
 		eb_cell_put(&feature_cache[feat], a);
 }
 
+#ifdef EBPF_FAULT_INJECTION
+void eb_features_forget(void)
+{
+	for (size_t i = 0; i < EB_FEAT_COUNT; i++)
+		atomic_store(&feature_cache[i], 0);
+}
+#endif
+
 const char *eb_feature_name(enum eb_feature feat)
 {
 	return (unsigned)feat < EB_FEAT_COUNT ? features[feat].name : "unknown feature";

@@ -18,13 +18,16 @@
 /* Kernel object names: at most 15 chars of [A-Za-z0-9_.]. */
 void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
 {
-	size_t n = 0;
+	/* [A-Za-z0-9_.] as a bitmap over the byte values: one test per char, run per program and map */
+	static const uint32_t allowed[8] = {
+		[1] = (1u << ('.' - 32)) | (0x3ffu << ('0' - 32)),
+		[2] = (0x3ffffffu << ('A' - 64)) | (1u << ('_' - 64)),
+		[3] = 0x3ffffffu << ('a' - 96),
+	};
 	memset(dst, 0, EB_OBJ_NAME_LEN);
-	for (; src && *src && n < EB_OBJ_NAME_LEN - 1; src++) {
-		char c = *src;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			  c == '_' || c == '.';
-		dst[n++] = ok ? c : '_';
+	for (size_t n = 0; src && n < EB_OBJ_NAME_LEN - 1 && src[n]; n++) {
+		unsigned char c = (unsigned char)src[n];
+		dst[n] = (allowed[c >> 5] >> (c & 31)) & 1 ? (char)c : '_';
 	}
 }
 
