@@ -23,7 +23,7 @@
 struct cand_slot {
 	struct eb_core_cands c;
 	struct ebpf_btf *module_ref;	/* our reference on c.btf when it is module BTF */
-	bool done;
+	uint32_t key;			/* local type id + 1; 0: empty */
 };
 
 /* Whether the target is the running kernel's vmlinux: asked once per cache. */
@@ -32,8 +32,16 @@ enum targ_kind { TARG_UNKNOWN, TARG_KERNEL, TARG_OTHER };
 struct eb_core_cache {
 	const struct ebpf_btf *local;
 	const struct ebpf_btf *targ;
-	struct cand_slot *slots;	/* indexed by local type id */
-	uint32_t slot_cnt;
+	uint32_t local_cnt;		/* type count of `local`: the valid local ids */
+	/*
+	 * Candidates of the local types relocated so far: open addressing by
+	 * local type id, slot_cap a power of two, at most half full. A table
+	 * indexed by type id was calloc'd (48 bytes a type) and walked on free
+	 * for every type of the object's BTF, when a program set relocates a few
+	 * dozen: a tenth of loading an object with a big .BTF.
+	 */
+	struct cand_slot *slots;
+	uint32_t slot_cap, slot_cnt;
 	enum targ_kind targ_kind;
 	/* eb_core_memo_*: open addressing, memo_cap a power of two, at most half full */
 	struct memo_slot *memo;
@@ -59,11 +67,13 @@ static void slot_clear(struct cand_slot *slot)
 
 static void cache_reset(struct eb_core_cache *cache)
 {
-	for (uint32_t i = 0; i < cache->slot_cnt; i++)
-		slot_clear(&cache->slots[i]);
+	for (uint32_t i = 0; i < cache->slot_cap; i++)
+		if (cache->slots[i].key)
+			slot_clear(&cache->slots[i]);
 	eb_free(cache->slots);
 	cache->slots = NULL;
-	cache->slot_cnt = 0;
+	cache->slot_cap = cache->slot_cnt = 0;
+	cache->local_cnt = 0;
 	eb_free(cache->memo);
 	cache->memo = NULL;
 	cache->memo_cap = cache->memo_cnt = 0;
@@ -77,6 +87,36 @@ void eb_core_cache_free(struct eb_core_cache *cache)
 		return;
 	cache_reset(cache);
 	eb_free(cache);
+}
+
+/* The slot of local type `key - 1`, or the empty one where it would go. */
+static struct cand_slot *slot_find(struct cand_slot *slots, uint32_t cap, uint32_t key)
+{
+	uint32_t mask = cap - 1;
+
+	for (uint32_t i = (key * 2654435761u) & mask;; i = (i + 1) & mask)
+		if (slots[i].key == key || !slots[i].key)
+			return &slots[i];
+}
+
+/* Double the slot table (or make the first one), moving every entry. */
+static int slots_grow(struct eb_core_cache *cache)
+{
+	uint32_t cap = cache->slot_cap ? cache->slot_cap * 2 : 16;
+	struct cand_slot *slots;
+
+	if (cap < cache->slot_cap)
+		return -ENOMEM;
+	slots = eb_calloc(cap, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < cache->slot_cap; i++)
+		if (cache->slots[i].key)
+			*slot_find(slots, cap, cache->slots[i].key) = cache->slots[i];
+	eb_free(cache->slots);
+	cache->slots = slots;
+	cache->slot_cap = cap;
+	return 0;
 }
 
 /* Append the ids of `kind` named like `name` in `targ` to slot. */
@@ -221,27 +261,34 @@ int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local,
 	int err;
 
 	if (cache->local != local || cache->targ != targ) {
-		uint32_t n = eb_btf_type_cnt(local);
-
 		cache_reset(cache);
-		cache->slots = eb_calloc(n ? n : 1, sizeof(*cache->slots));
-		if (!cache->slots)
-			return -ENOMEM;
-		cache->slot_cnt = n;
 		cache->local = local;
 		cache->targ = targ;
+		cache->local_cnt = eb_btf_type_cnt(local);
 	}
-	if (local_id >= cache->slot_cnt)
+	if (local_id >= cache->local_cnt)
 		return eb_err(-EINVAL, "local type id %u out of range", local_id);
-	slot = &cache->slots[local_id];
-	if (!slot->done) {
-		err = find_cands(cache, local_id, slot);
-		if (err) {
-			slot_clear(slot);
-			return err;
+	if (cache->slot_cap) {
+		slot = slot_find(cache->slots, cache->slot_cap, local_id + 1);
+		if (slot->key) {
+			*out = &slot->c;
+			return 0;
 		}
-		slot->done = true;
 	}
+	if ((cache->slot_cnt + 1) * 2 > cache->slot_cap && slots_grow(cache))
+		return -ENOMEM;
+	slot = slot_find(cache->slots, cache->slot_cap, local_id + 1);
+	err = find_cands(cache, local_id, slot);
+	if (err) {
+		/*
+		 * Emptied again (asked anew next time). Safe in open addressing: the
+		 * newest entry ends its probe chain, so no other key lies behind it.
+		 */
+		slot_clear(slot);
+		return err;
+	}
+	slot->key = local_id + 1;
+	cache->slot_cnt++;
 	*out = &slot->c;
 	return 0;
 }
@@ -303,7 +350,7 @@ void eb_core_memo_put(struct eb_core_cache *cache, const struct ebpf_btf *local,
 {
 	struct memo_slot *s;
 
-	if (!cache || cache->local != local || cache->targ != targ || !cache->slots)
+	if (!cache || cache->local != local || cache->targ != targ || !cache->local_cnt)
 		return;
 	if ((cache->memo_cnt + 1) * 2 > cache->memo_cap && memo_grow(cache))
 		return;

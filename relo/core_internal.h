@@ -150,8 +150,9 @@ struct eb_core_cands {
  * kind) in `targ`, found through the target's name index and cached per local
  * type. When `targ` is the running kernel's vmlinux and has none, the kernel's
  * module BTFs are searched (vmlinux first, modules only as fallback). The
- * result is owned by the cache. A cache is tied to the first (local, targ)
- * pair it serves; a different pair resets it.
+ * result is owned by the cache and valid until the next call (the cache's
+ * table may grow then). A cache is tied to the first (local, targ) pair it
+ * serves; a different pair resets it.
  */
 int eb_core_cands_get(struct eb_core_cache *cache, const struct ebpf_btf *local, uint32_t local_id,
 		      const struct ebpf_btf *targ, const struct eb_core_cands **out);
