@@ -30,11 +30,10 @@ static int var_offset(void *ctx, const char *sec, const char *name, uint32_t *of
 {
 	const struct eb_elf *e = ctx;
 
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *s = &e->syms[i];
+	/* The variables defined in a section, in symbol-table order (collected by eb_elf_open). */
+	for (uint32_t i = 0; i < e->obj_sym_cnt; i++) {
+		const struct eb_elf_sym *s = e->obj_syms[i];
 
-		if (s->type != STT_OBJECT || s->shndx == SHN_UNDEF || s->shndx >= e->sec_cnt)
-			continue;
 		if (strcmp(s->name, name) != 0 || strcmp(e->secs[s->shndx].name, sec) != 0)
 			continue;
 		/* eb_elf_open() checked the symbol lies inside its section. */

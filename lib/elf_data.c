@@ -56,8 +56,9 @@ static bool is_var_sym(const struct eb_elf_sym *s, uint32_t shndx)
 
 static void vars_from_symbols(struct eb_elf *e, uint32_t shndx, struct ebpf_map_spec *m)
 {
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *s = &e->syms[i];
+	/* The variables defined in a section, in symbol-table order (collected by eb_elf_open). */
+	for (uint32_t i = 0; i < e->obj_sym_cnt; i++) {
+		const struct eb_elf_sym *s = e->obj_syms[i];
 
 		/* eb_elf_open() checked value + size against the section. */
 		if (is_var_sym(s, shndx))
@@ -81,8 +82,8 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 	if (ds > 0) {
 		vars = btf_vlen(eb_btf_type(spec->btf, (uint32_t)ds));
 	} else {
-		for (uint32_t i = 1; i < e->sym_cnt; i++)
-			vars += is_var_sym(&e->syms[i], shndx);
+		for (uint32_t i = 0; i < e->obj_sym_cnt; i++)
+			vars += is_var_sym(e->obj_syms[i], shndx);
 	}
 	err = eb_spec_add_map(spec, s->name, EBPF_MAP_ORIGIN_DATA, vars, &m);
 	if (err)

@@ -253,15 +253,10 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 
 int eb_elf_read_externs(struct eb_elf *e, struct ebpf_spec *spec)
 {
-	uint32_t n = 0;
+	/* Counted by the symbol pass (eb_elf_open). */
+	uint32_t n = e->undef_cnt;
 	int err;
 
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *s = &e->syms[i];
-
-		if (s->shndx == SHN_UNDEF && s->name[0] && (s->bind == STB_GLOBAL || s->bind == STB_WEAK))
-			n++;
-	}
 	if (!n)
 		return 0;
 	spec->externs = eb_calloc(n, sizeof(*spec->externs));

@@ -292,6 +292,69 @@ static int name_sections(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrn
 	return 0;
 }
 
+/*
+ * The slot of a special section named `n`, or NULL. A switch on the first
+ * character leaves at most one strcmp per section (a chain of strcmp calls per
+ * section was most of the cost of opening a small object).
+ */
+static uint32_t *special_slot(struct eb_elf *e, const char *n)
+{
+	switch (n[0]) {
+	case '.':
+		if (n[1] == 'B')
+			return strcmp(n, ".BTF") == 0 ? &e->btf_sec : strcmp(n, ".BTF.ext") == 0 ? &e->btf_ext_sec : NULL;
+		return n[1] == 'm' && strcmp(n, ".maps") == 0 ? &e->maps_sec : NULL;
+	case 'l':
+		return strcmp(n, "license") == 0 ? &e->license_sec : NULL;
+	case 'v':
+		return strcmp(n, "version") == 0 ? &e->version_sec : NULL;
+	case 'm':
+		return strcmp(n, "maps") == 0 ? &e->legacy_maps_sec : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * What each section is to us, and where the special ones are. Before the
+ * symbols are read, so that one pass over them can also collect what later
+ * stages look for (functions, variables, externs).
+ */
+static int classify_sections(struct eb_elf *e)
+{
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		struct eb_elf_sec *s = &e->secs[i];
+		uint32_t *special = special_slot(e, s->name);
+
+		if (special) {
+			/* .BTF, .BTF.ext, license and version stay OTHER: their own stages read them */
+			if (special == &e->maps_sec)
+				s->kind = EB_ELF_SEC_MAPS;
+			else if (special == &e->legacy_maps_sec)
+				s->kind = EB_ELF_SEC_LEGACY_MAPS;
+		} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
+			/* Empty executable sections (no functions) carry nothing to load. */
+			if (s->size)
+				s->kind = EB_ELF_SEC_TEXT;
+		} else if ((s->type == SHT_PROGBITS || s->type == SHT_NOBITS) && (s->flags & SHF_ALLOC) &&
+			   eb_elf_is_data_sec(s->name)) {
+			s->kind = EB_ELF_SEC_DATA;
+		}
+		if (special) {
+			if (*special)
+				return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
+			/* NOBITS, or a typeless (SHT_NULL) header whose bytes were never read. */
+			if ((s->type == SHT_NOBITS || (!s->data && s->size)) && s->kind != EB_ELF_SEC_MAPS)
+				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
+			*special = i;
+		}
+		if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
+			return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj,
+				      s->name);
+	}
+	return 0;
+}
+
 static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf_sym *s)
 {
 	const struct eb_elf_sec *sec;
@@ -312,12 +375,78 @@ static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf
 	return 0;
 }
 
+/*
+ * Every entry of symbol table `st` (names in section `strtab`) into e->syms,
+ * checked, collecting e->func_syms, e->obj_syms and e->undef_cnt on the way.
+ * The hot loop of opening an object with many functions: it keeps what it
+ * reads in locals and checks names against a final NUL found once.
+ */
+static int read_symbol_entries(struct eb_elf *e, const struct eb_elf_sec *st, uint32_t strtab)
+{
+	const struct eb_elf_sec *strs = &e->secs[strtab];
+	const bool terminated = table_terminated(e, strtab);
+	const uint64_t strs_size = strs->data ? strs->size : 0;
+	const uint32_t sec_cnt = e->sec_cnt, sym_cnt = e->sym_cnt;
+	uint32_t nfunc = 0, nobj = 0, nundef = 0;
+
+	for (uint32_t i = 0; i < sym_cnt; i++) {
+		struct eb_elf_sym *s = &e->syms[i];
+		Elf64_Sym raw;
+
+		/* One copy of the entry, then fields swapped only in the other byte order. */
+		memcpy(&raw, st->data + (uint64_t)i * sizeof(Elf64_Sym), sizeof(raw));
+		if (e->swap) {
+			raw.st_name = __builtin_bswap32(raw.st_name);
+			raw.st_shndx = __builtin_bswap16(raw.st_shndx);
+			raw.st_value = __builtin_bswap64(raw.st_value);
+			raw.st_size = __builtin_bswap64(raw.st_size);
+		}
+		if (raw.st_name >= strs_size ||
+		    (!terminated && !memchr(strs->data + raw.st_name, '\0', strs_size - raw.st_name)))
+			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
+				      e->obj, i, raw.st_name);
+		*s = (struct eb_elf_sym){
+			.name = (const char *)strs->data + raw.st_name,
+			.value = raw.st_value,
+			.size = raw.st_size,
+			.shndx = raw.st_shndx,
+			.bind = ELF64_ST_BIND(raw.st_info),
+			.type = ELF64_ST_TYPE(raw.st_info),
+			.ext = -1,
+		};
+		if (s->shndx == SHN_XINDEX)
+			return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
+				      e->obj, s->name);
+		if (s->shndx == SHN_UNDEF) {
+			nundef += i && s->name[0] && (s->bind == STB_GLOBAL || s->bind == STB_WEAK);
+			continue;
+		}
+		/* What check_sym_section() checks, with its messages when it fails. */
+		if (s->shndx == SHN_ABS || s->shndx == SHN_COMMON)
+			continue;
+		if (s->shndx >= sec_cnt)
+			return check_sym_section(e, i, s);
+		if (s->type == STT_SECTION || s->type == STT_FILE)
+			continue;
+		if (!in_bounds(s->value, s->size, e->secs[s->shndx].size))
+			return check_sym_section(e, i, s);
+		if (i == 0)
+			continue;
+		if (s->type == STT_FUNC && e->secs[s->shndx].kind == EB_ELF_SEC_TEXT)
+			e->func_syms[nfunc++] = s;
+		else if (s->type == STT_OBJECT)
+			e->obj_syms[nobj++] = s;
+	}
+	e->func_sym_cnt = nfunc;
+	e->obj_sym_cnt = nobj;
+	e->undef_cnt = nundef;
+	return 0;
+}
+
 static int read_symbols(struct eb_elf *e)
 {
 	const struct eb_elf_sec *st = NULL;
 	uint32_t strtab;
-	bool terminated;
-	int err;
 
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		if (e->secs[i].type != SHT_SYMTAB)
@@ -343,41 +472,11 @@ static int read_symbols(struct eb_elf *e)
 	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
 	/* Every field of every symbol is written below: no zeroing. */
 	e->syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
-	if (!e->syms)
+	e->func_syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->func_syms));
+	e->obj_syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->obj_syms));
+	if (!e->syms || !e->func_syms || !e->obj_syms)
 		return -ENOMEM;
-	terminated = table_terminated(e, strtab);
-	for (uint32_t i = 0; i < e->sym_cnt; i++) {
-		struct eb_elf_sym *s = &e->syms[i];
-		Elf64_Sym raw;
-
-		/* One copy of the entry, then fields swapped only in the other byte order. */
-		memcpy(&raw, st->data + (uint64_t)i * sizeof(Elf64_Sym), sizeof(raw));
-		if (e->swap) {
-			raw.st_name = __builtin_bswap32(raw.st_name);
-			raw.st_shndx = __builtin_bswap16(raw.st_shndx);
-			raw.st_value = __builtin_bswap64(raw.st_value);
-			raw.st_size = __builtin_bswap64(raw.st_size);
-		}
-		*s = (struct eb_elf_sym){
-			.name = str_at(e, strtab, raw.st_name, terminated),
-			.value = raw.st_value,
-			.size = raw.st_size,
-			.shndx = raw.st_shndx,
-			.bind = ELF64_ST_BIND(raw.st_info),
-			.type = ELF64_ST_TYPE(raw.st_info),
-			.ext = -1,
-		};
-		if (!s->name)
-			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
-				      e->obj, i, raw.st_name);
-		if (s->shndx == SHN_XINDEX)
-			return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
-				      e->obj, s->name);
-		err = check_sym_section(e, i, s);
-		if (err)
-			return err;
-	}
-	return 0;
+	return read_symbol_entries(e, st, strtab);
 }
 
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
@@ -409,7 +508,8 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 	if (err)
 		return err;
 	e->shstrtab = shstrndx;
-	return read_symbols(e);
+	err = classify_sections(e);
+	return err ? err : read_symbols(e);
 }
 
 /* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */
@@ -536,7 +636,9 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 	if (err)
 		goto out;
 	e->shstrtab = shstrndx;
-	err = read_symbols(e);
+	err = classify_sections(e);
+	if (!err)
+		err = read_symbols(e);
 out:
 	eb_free(shdrs);
 	return err;

@@ -62,26 +62,20 @@ _Static_assert(sizeof(struct ebpf_prog_spec) % _Alignof(struct eb_func) == 0 &&
 static int gather_func_syms(struct eb_elf *e, struct ebpf_spec *spec, uint32_t text_cnt, struct func_syms *fs)
 {
 	size_t per_func = sizeof(*spec->prog_store) + sizeof(*spec->funcs) + sizeof(*spec->progs);
+	/* The symbol pass collected them (eb_elf_open), in symbol-table order, in scratch we may sort. */
+	uint32_t n = e->func_sym_cnt;
 
-	uint32_t n = 0;
-
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *sym = &e->syms[i];
-
-		n += sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT;
-	}
 	/*
 	 * One block for the program specs, the functions and the program list
 	 * (all sized by the function count; every entry is written before it is
 	 * counted, so no zeroing), then the text sections (zeroed when read).
 	 * ebpf_spec_free() frees it through prog_store. All element types are
-	 * 8-byte aligned. The sorted symbol list is parse-time scratch.
+	 * 8-byte aligned.
 	 */
+	fs->v = (const struct eb_elf_sym **)e->func_syms;
+	fs->cnt = e->func_sym_cnt;
 	if (!n)
 		n = 1;
-	fs->v = eb_elf_scratch(e, n, sizeof(*fs->v));
-	if (!fs->v)
-		return -ENOMEM;
 	/* n <= symbols and text_cnt <= sections, both bounded by the file size: no overflow. */
 	spec->prog_store = eb_malloc(n * per_func + (size_t)text_cnt * sizeof(*spec->secs));
 	if (!spec->prog_store)
@@ -89,12 +83,6 @@ static int gather_func_syms(struct eb_elf *e, struct ebpf_spec *spec, uint32_t t
 	spec->funcs = (struct eb_func *)(spec->prog_store + n);
 	spec->progs = (struct ebpf_prog_spec **)(spec->funcs + n);
 	spec->secs = (struct eb_text_sec *)(spec->progs + n);
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *sym = &e->syms[i];
-
-		if (sym->type == STT_FUNC && sym->shndx < e->sec_cnt && e->secs[sym->shndx].kind == EB_ELF_SEC_TEXT)
-			fs->v[fs->cnt++] = sym;
-	}
 	/* Compilers usually emit them in this order already: sort only when not. */
 	for (uint32_t i = 1; i < fs->cnt; i++) {
 		if (cmp_func_sym(&fs->v[i - 1], &fs->v[i]) > 0) {

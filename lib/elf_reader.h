@@ -79,6 +79,18 @@ struct eb_elf {
 	/* Section indices of special sections, 0 when absent. */
 	uint32_t btf_sec, btf_ext_sec, maps_sec, legacy_maps_sec, license_sec, version_sec;
 
+	/*
+	 * Collected by the one pass over the symbols (in symbol-table order, symbol
+	 * 0 excluded), so later stages need not scan the table again: function
+	 * symbols of executable sections, variables (STT_OBJECT) defined in a
+	 * section, and how many named global/weak undefined symbols (externs) there are.
+	 */
+	struct eb_elf_sym **func_syms;
+	uint32_t func_sym_cnt;
+	struct eb_elf_sym **obj_syms;
+	uint32_t obj_sym_cnt;
+	uint32_t undef_cnt;
+
 	/* Where each map of spec->maps came from (same index); grown by eb_elf_map_loc_set(). */
 	struct eb_elf_map_loc *map_locs;
 	size_t map_loc_cap;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Opening an object: map the file (or copy the memory) into the spec's image,
- * classify its sections, and run the parse stages of lib/elf_reader.h in order.
+ * and run the parse stages of lib/elf_reader.h in order.
  * No syscall other than opening and mapping (or reading) the object file
  * happens here.
  */
@@ -16,64 +16,6 @@
 #include "lib/alloc.h"
 #include "lib/elf_reader.h"
 #include "lib/error.h"
-
-/*
- * The slot of a special section named `n`, or NULL. A switch on the first
- * character leaves at most one strcmp per section (a chain of strcmp calls per
- * section was most of the cost of opening a small object).
- */
-static uint32_t *special_slot(struct eb_elf *e, const char *n)
-{
-	switch (n[0]) {
-	case '.':
-		if (n[1] == 'B')
-			return strcmp(n, ".BTF") == 0 ? &e->btf_sec : strcmp(n, ".BTF.ext") == 0 ? &e->btf_ext_sec : NULL;
-		return n[1] == 'm' && strcmp(n, ".maps") == 0 ? &e->maps_sec : NULL;
-	case 'l':
-		return strcmp(n, "license") == 0 ? &e->license_sec : NULL;
-	case 'v':
-		return strcmp(n, "version") == 0 ? &e->version_sec : NULL;
-	case 'm':
-		return strcmp(n, "maps") == 0 ? &e->legacy_maps_sec : NULL;
-	default:
-		return NULL;
-	}
-}
-
-static int classify_sections(struct eb_elf *e)
-{
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		struct eb_elf_sec *s = &e->secs[i];
-		uint32_t *special = special_slot(e, s->name);
-
-		if (special) {
-			/* .BTF, .BTF.ext, license and version stay OTHER: their own stages read them */
-			if (special == &e->maps_sec)
-				s->kind = EB_ELF_SEC_MAPS;
-			else if (special == &e->legacy_maps_sec)
-				s->kind = EB_ELF_SEC_LEGACY_MAPS;
-		} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
-			/* Empty executable sections (no functions) carry nothing to load. */
-			if (s->size)
-				s->kind = EB_ELF_SEC_TEXT;
-		} else if ((s->type == SHT_PROGBITS || s->type == SHT_NOBITS) && (s->flags & SHF_ALLOC) &&
-			   eb_elf_is_data_sec(s->name)) {
-			s->kind = EB_ELF_SEC_DATA;
-		}
-		if (special) {
-			if (*special)
-				return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
-			/* NOBITS, or a typeless (SHT_NULL) header whose bytes were never read. */
-			if ((s->type == SHT_NOBITS || (!s->data && s->size)) && s->kind != EB_ELF_SEC_MAPS)
-				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
-			*special = i;
-		}
-		if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
-			return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj,
-				      s->name);
-	}
-	return 0;
-}
 
 int eb_elf_read_license(struct eb_elf *e, struct ebpf_spec *spec)
 {
@@ -113,9 +55,6 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 	};
 	int err;
 
-	err = classify_sections(e);
-	if (err)
-		return err;
 	spec->foreign_endian = e->swap;
 	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
 		err = stages[i](e, spec);
