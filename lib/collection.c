@@ -406,63 +406,6 @@ static void load_btf(struct ebpf_collection *coll)
 
 /* ---------------------------------------------------------------- programs */
 
-/* attach_btf_id for programs that name a kernel function or tracepoint. */
-static int resolve_attach_btf(struct ebpf_prog *p)
-{
-	const char *prefix;
-	unsigned kind = BTF_KIND_FUNC;
-	if (p->type == EBPF_PROG_TYPE_TRACING) {
-		switch (p->attach_type) {
-		case EBPF_TRACE_RAW_TP:
-			prefix = "btf_trace_";
-			kind = BTF_KIND_TYPEDEF;
-			break;
-		case EBPF_TRACE_ITER:
-			prefix = "bpf_iter_";
-			break;
-		default:
-			prefix = "";
-			break;
-		}
-	} else if (p->type == EBPF_PROG_TYPE_LSM) {
-		prefix = "bpf_lsm_";
-	} else if (p->type == EBPF_PROG_TYPE_EXT) {
-		return eb_err(-EOPNOTSUPP, "prog '%s': freplace (extension) programs are not supported",
-			      p->name);
-	} else {
-		return 0;
-	}
-	if (!p->attach_target[0])
-		return eb_err(-EINVAL, "prog '%s': section '%s' needs an attach target (e.g. '%s/<name>')",
-			      p->name, p->section, p->section);
-	struct ebpf_btf *vm = NULL;
-	/* the attach target is in the running kernel, even when CO-RE uses another BTF */
-	int err = eb_btf_vmlinux(&vm);
-	if (err)
-		return eb_err_ctx(err, "prog '%s': resolving attach target '%s'", p->name,
-				  p->attach_target);
-	size_t n = strlen(prefix) + strlen(p->attach_target) + 1;
-	char *full = eb_malloc(n);
-	if (!full) {
-		eb_btf_put(vm);
-		return -ENOMEM;
-	}
-	strcpy(full, prefix);
-	strcat(full, p->attach_target);
-	int32_t id = eb_btf_find(vm, full, kind);
-	eb_btf_put(vm);
-	if (id <= 0) {
-		err = eb_err(-ESRCH, "prog '%s': attach target '%s' not found in kernel BTF (looked for "
-			     "%s '%s')", p->name, p->attach_target,
-			     kind == BTF_KIND_TYPEDEF ? "typedef" : "function", full);
-		eb_free(full);
-		return err;
-	}
-	eb_free(full);
-	p->attach_btf_id = (uint32_t)id;
-	return 0;
-}
-
 static void prog_fail(struct ebpf_prog *p, int err)
 {
 	p->load_err = err;
@@ -483,7 +426,7 @@ static int load_program(struct ebpf_prog *p)
 	const struct ebpf_collection *coll = p->coll;
 	_Alignas(max_align_t) unsigned char scratch[LOAD_SCRATCH];
 	struct eb_relo_prog relo;
-	int err = resolve_attach_btf(p);
+	int err = eb_coll_attach_btf(p);
 	if (!err)
 		err = eb_relo_program_scratch(coll->spec, p->spec, &coll->env, coll->externs,
 					      coll->map_fds, scratch, sizeof(scratch), &relo);
@@ -633,6 +576,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	 */
 	if (has_core_relos(spec))
 		coll->env.core_cache = eb_core_cache_new();
+	eb_coll_attach_prefetch(coll);
 	int first_err = 0;
 	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
 		struct ebpf_prog *p = &coll->progs[i];

@@ -123,6 +123,19 @@ int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, 
 
 /* ---------------------------------------- kernel layer, between its files */
 
+/*
+ * prog->attach_btf_id for programs that attach by kernel BTF id (tracing, LSM;
+ * lib/collection_attach.c), unless already found. Errors name the program and
+ * the type looked for.
+ */
+int eb_coll_attach_btf(struct ebpf_prog *prog);
+/*
+ * Look up the attach targets of all selected programs in one pass over kernel
+ * BTF (when there are several); what is not found is left to
+ * eb_coll_attach_btf(), which explains it.
+ */
+void eb_coll_attach_prefetch(struct ebpf_collection *coll);
+
 /* Free an image's arrays. */
 void eb_prog_image_free(struct eb_prog_image *img);
 
