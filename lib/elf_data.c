@@ -112,11 +112,12 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 
 int eb_elf_read_data_maps(struct eb_elf *e, struct ebpf_spec *spec)
 {
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+	for (uint32_t k = 0; k < e->data_sec_cnt; k++) {
+		uint32_t i = e->data_secs[k];
 		int err;
 
 		/* An empty section cannot back a map (the kernel refuses value_size 0). */
-		if (e->secs[i].kind != EB_ELF_SEC_DATA || e->secs[i].size == 0)
+		if (e->secs[i].size == 0)
 			continue;
 		err = read_one(e, spec, i);
 		if (err)

@@ -149,20 +149,36 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 
 	if (!f || !f[0])
 		return eb_err(-EINVAL, "%s: map '%s': anonymous member in the definition", c->e->obj, c->map);
-	if (!strcmp(f, "type"))
+	/*
+	 * Each field name is compared with only the names sharing its first
+	 * character (a chain of strcmp calls per member was most of reading a
+	 * map definition); an unknown name falls through to the error below.
+	 */
+	switch (f[0]) {
+	case 't':
+	case 'm':
+	case 'n':
+	case 'p':
+	case 'k':
+	case 'v':
+		break;
+	default:
+		goto unknown;
+	}
+	if (f[0] == 't' && !strcmp(f, "type"))
 		return member_u32(c, mb, f, (uint32_t *)&m->type);
-	if (!strcmp(f, "max_entries"))
+	if (f[0] == 'm' && !strcmp(f, "max_entries"))
 		return member_u32(c, mb, f, &m->max_entries);
-	if (!strcmp(f, "map_flags"))
+	if (f[0] == 'm' && !strcmp(f, "map_flags"))
 		return member_u32(c, mb, f, &m->flags);
-	if (!strcmp(f, "numa_node"))
+	if (f[0] == 'n' && !strcmp(f, "numa_node"))
 		return member_u32(c, mb, f, &m->numa_node);
-	if (!strcmp(f, "map_extra")) {
+	if (f[0] == 'm' && !strcmp(f, "map_extra")) {
 		err = member_uint(c, mb, f, &v64);
 		m->map_extra = v64;
 		return err;
 	}
-	if (!strcmp(f, "pinning")) {
+	if (f[0] == 'p' && !strcmp(f, "pinning")) {
 		err = member_u32(c, mb, f, &v);
 		if (err)
 			return err;
@@ -171,7 +187,7 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 		m->pinning = (enum ebpf_pin_type)v;
 		return 0;
 	}
-	if (!strcmp(f, "key_size") || !strcmp(f, "value_size")) {
+	if ((f[0] == 'k' && !strcmp(f, "key_size")) || (f[0] == 'v' && !strcmp(f, "value_size"))) {
 		bool key = f[0] == 'k';
 
 		err = member_u32(c, mb, f, &v);
@@ -180,7 +196,7 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 		return key ? set_size(c, "key size", &m->key_size, &c->have_key_size, v)
 			   : set_size(c, "value size", &m->value_size, &c->have_value_size, v);
 	}
-	if (!strcmp(f, "key") || !strcmp(f, "value")) {
+	if ((f[0] == 'k' && !strcmp(f, "key")) || (f[0] == 'v' && !strcmp(f, "value"))) {
 		bool key = f[0] == 'k';
 
 		err = member_type(c, mb, f, key ? &m->btf_key_type : &m->btf_value_type, &size);
@@ -189,8 +205,9 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 		return key ? set_size(c, "key size", &m->key_size, &c->have_key_size, size)
 			   : set_size(c, "value size", &m->value_size, &c->have_value_size, size);
 	}
-	if (!strcmp(f, "values"))
+	if (f[0] == 'v' && !strcmp(f, "values"))
 		return parse_values(c, st, mb, m, inner);
+unknown:
 	return eb_err(-EINVAL, "%s: map '%s': unknown field '%s' in the map definition", c->e->obj, c->map, f);
 }
 
@@ -358,8 +375,8 @@ static int add_slot(struct eb_elf *e, struct ebpf_spec *spec, uint64_t r_off, co
 
 int eb_elf_read_map_slots(struct eb_elf *e, struct ebpf_spec *spec)
 {
-	for (uint32_t i = 1; i < e->sec_cnt && e->maps_sec; i++) {
-		const struct eb_elf_sec *rs = &e->secs[i];
+	for (uint32_t k = 0; k < e->rel_sec_cnt && e->maps_sec; k++) {
+		const struct eb_elf_sec *rs = &e->secs[e->rel_secs[k]];
 
 		if (rs->type != SHT_REL || rs->info != e->maps_sec)
 			continue;

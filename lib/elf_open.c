@@ -322,6 +322,14 @@ static uint32_t *special_slot(struct eb_elf *e, const char *n)
  */
 static int classify_sections(struct eb_elf *e)
 {
+	/* One block for the three lists; sec_cnt is bounded by the file size. */
+	uint32_t *lists = eb_elf_scratch(e, (size_t)e->sec_cnt * 3, sizeof(*lists));
+
+	if (!lists)
+		return -ENOMEM;
+	e->text_secs = lists;
+	e->data_secs = lists + e->sec_cnt;
+	e->rel_secs = lists + (size_t)e->sec_cnt * 2;
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		struct eb_elf_sec *s = &e->secs[i];
 		uint32_t *special = special_slot(e, s->name);
@@ -351,6 +359,12 @@ static int classify_sections(struct eb_elf *e)
 		if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
 			return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj,
 				      s->name);
+		if (s->kind == EB_ELF_SEC_TEXT)
+			e->text_secs[e->text_sec_cnt++] = i;
+		else if (s->kind == EB_ELF_SEC_DATA)
+			e->data_secs[e->data_sec_cnt++] = i;
+		else if (s->type == SHT_REL || s->type == SHT_RELA)
+			e->rel_secs[e->rel_sec_cnt++] = i;
 	}
 	return 0;
 }

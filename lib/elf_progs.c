@@ -240,17 +240,13 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 int eb_elf_read_progs(struct eb_elf *e, struct ebpf_spec *spec)
 {
 	struct func_syms fs = { 0 };
-	uint32_t n = 0;
-	int err = 0;
+	int err;
 
-	for (uint32_t i = 1; i < e->sec_cnt; i++)
-		n += e->secs[i].kind == EB_ELF_SEC_TEXT;
-	if (!n)
+	if (!e->text_sec_cnt)
 		return 0;
-	err = gather_func_syms(e, spec, n, &fs);
-	for (uint32_t i = 1; i < e->sec_cnt && !err; i++) {
-		if (e->secs[i].kind == EB_ELF_SEC_TEXT)
-			err = read_text_sec(e, spec, i, &fs);
-	}
+	err = gather_func_syms(e, spec, e->text_sec_cnt, &fs);
+	/* In section order (eb_elf_open listed them so), which the sorted function symbols follow. */
+	for (uint32_t k = 0; k < e->text_sec_cnt && !err; k++)
+		err = read_text_sec(e, spec, e->text_secs[k], &fs);
 	return err;
 }

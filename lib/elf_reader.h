@@ -80,6 +80,15 @@ struct eb_elf {
 	uint32_t btf_sec, btf_ext_sec, maps_sec, legacy_maps_sec, license_sec, version_sec;
 
 	/*
+	 * Collected by the classification of sections, in section order, so that
+	 * stages visit only the sections they handle: executable sections with
+	 * code (EB_ELF_SEC_TEXT), global-data sections (EB_ELF_SEC_DATA), and
+	 * relocation sections (SHT_REL and SHT_RELA, whatever they apply to).
+	 */
+	uint32_t *text_secs, *data_secs, *rel_secs;
+	uint32_t text_sec_cnt, data_sec_cnt, rel_sec_cnt;
+
+	/*
 	 * Collected by the one pass over the symbols (in symbol-table order, symbol
 	 * 0 excluded), so later stages need not scan the table again: function
 	 * symbols of executable sections, variables (STT_OBJECT) defined in a

@@ -414,12 +414,11 @@ static int bucket_rel_secs(struct eb_elf *e, const struct ebpf_spec *spec, struc
 	last = b->first + spec->sec_cnt;
 	memset(b->first, 0, (size_t)spec->sec_cnt * sizeof(*b->first));
 	b->entries = 0;
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+	for (uint32_t k = 0; k < e->rel_sec_cnt; k++) {
+		const uint32_t i = e->rel_secs[k];
 		const struct eb_elf_sec *rs = &e->secs[i];
 		uint32_t t;
 
-		if (rs->type != SHT_REL && rs->type != SHT_RELA)
-			continue;
 		if (rs->info >= e->sec_cnt)
 			return eb_err(-EINVAL, "%s: relocation section '%s': bad section index %u (%u sections)",
 				      e->obj, rs->name, rs->info, e->sec_cnt);
