@@ -157,7 +157,7 @@ static const struct eb_btf_index *get_index(const struct ebpf_btf *cbtf)
 #define EB_BTF_KINDS_MIN_TYPES 4096
 
 /* Whether type name `tn` is the one asked for (see each_match). */
-static bool name_matches(const char *tn, const char *name, size_t elen, bool exact)
+static inline bool name_matches(const char *tn, const char *name, size_t elen, bool exact)
 {
 	if (tn[0] != name[0])
 		return false;
@@ -197,10 +197,17 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 		uint32_t cnt;
 		const uint32_t *idx = eb_btf_kinds_of(kinds, kind, &cnt);
 
+		const char *strs = btf->strs;
+		uint32_t start_str = btf->start_str, strs_len = btf->strs_len;
+
 		for (i = 0; i < cnt; i++) {
 			const struct btf_type *t = (const void *)(types + offs[idx[i]]);
+			uint32_t rel = t->name_off - start_str;
 
-			if (t->name_off && name_matches(eb_btf_name(btf, t), name, elen, exact) &&
+			if (!t->name_off)
+				continue;
+			/* own strings read in place; the rare name in the base goes through eb_btf_name */
+			if (name_matches(rel < strs_len ? strs + rel : eb_btf_name(btf, t), name, elen, exact) &&
 			    !fn(ctx, btf->start_id + idx[i]))
 				break;
 		}
