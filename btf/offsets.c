@@ -7,8 +7,8 @@
  * record's size is known only once its header is read: the walk is one long
  * dependency chain (about 126,000 links for vmlinux), bound by load latency,
  * not by work. For a big section we therefore run several chains at once: the
- * section is cut into parts, and every part but the first starts at the first
- * 4-byte position that looks like a type header. The parts are walked in
+ * section is cut into eight parts, and every part but the first starts at the
+ * first 4-byte position that looks like a type header. The parts are walked in
  * lockstep, so the CPU overlaps their loads (about 3x faster on vmlinux).
  *
  * A guessed start may be wrong (it may land inside a member list), so no guess
@@ -157,8 +157,10 @@ struct part {
 };
 
 /*
- * Walk the four parts in lockstep, each to its end. Cursors and counts live in locals: kept in the structs, every
- * step would go through memory and the chains would wait on store forwarding.
+ * Walk the eight parts in lockstep, each to its end. The cursors live in
+ * locals: kept in the structs, every step would go through memory and each
+ * chain would wait on store forwarding (the slices and counts may, they are
+ * not on the chain).
  */
 #define STEP(k)                                                                      \
 	do {                                                                         \
