@@ -3,8 +3,9 @@
  * Internal: the spec's data model, shared by the ELF reader (which fills it), the
  * relocation engine (which reads it at load time) and the public accessors.
  *
- * Zero-copy: the spec owns the object's bytes (spec->image: a read-only private
- * mapping of the file, or one heap copy) and points into them — instructions,
+ * Zero-copy: the spec owns the object's bytes (spec->image: one copy in the
+ * spec's own block, the used sections read into heap buffers, or a read-only
+ * private mapping of the file) and points into them — instructions,
  * BTF, .BTF.ext, data-section initial values and names — instead of copying
  * each. Only what must differ from the file is copied: instructions of a
  * foreign-endian object or of a misaligned section (insns_owned), and a data
@@ -152,8 +153,9 @@ struct eb_extern {
 
 /*
  * The object's bytes the spec points into, released by ebpf_spec_free(): a
- * private mapping of the file (read-only once parsed), or heap buffers (an
- * object opened from memory, or a file that cannot be mapped).
+ * private mapping of the file (read-only once parsed), or heap buffers (a
+ * large file's used sections). A small file's or a memory buffer's copy lives
+ * in the spec's own allocation and needs neither.
  */
 struct eb_spec_image {
 	void *map;
