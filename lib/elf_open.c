@@ -12,6 +12,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -568,35 +569,80 @@ static bool bytes_unused(const struct eb_elf *e, const struct eb_elf_sec *s)
 	return strncmp(target, ".debug", 6) == 0 || strcmp(target, ".BTF") == 0 || strcmp(target, ".BTF.ext") == 0;
 }
 
-/* Read the contents of every section the reader uses into one buffer (8-byte aligned slots). */
+/* A used section's extent in the file, for reading them in offset order. */
+struct extent {
+	uint64_t off, end;
+	uint32_t sec;
+};
+
+static int cmp_extent(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/*
+ * Used sections closer than this are read with one pread, gap included: a
+ * pread costs about as much as copying 12 KiB more from the page cache.
+ */
+#define RUN_GAP (8 * 1024)
+
+/*
+ * Read the contents of every section the reader uses into one buffer: sections
+ * in file order, grouped into runs of nearby ones read with one pread each
+ * (clang interleaves debug information, which is never read, with the rest).
+ * A run starts at an 8-aligned file offset so that each section keeps its
+ * file alignment in the buffer (aligned instructions stay in place).
+ */
 static int read_used_sections(struct eb_elf *e, int fd)
 {
+	struct extent *x = eb_elf_scratch(e, e->sec_cnt, sizeof(*x));
+	uint32_t n = 0;
 	uint64_t total = 0;
 	uint8_t *p;
+	bool sorted = true;
 	int err;
 
+	if (!x)
+		return -ENOMEM;
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		const struct eb_elf_sec *s = &e->secs[i];
 
-		/* Each size is bounded by the file size (checked), so the sum cannot overflow. */
-		if (has_file_bytes(i, s) && !s->data && !bytes_unused(e, s))
-			total += (s->size + 7) / 8 * 8;
+		if (!has_file_bytes(i, s) || s->data || bytes_unused(e, s))
+			continue;
+		/* read_section_headers() bounded every extent by the file size. */
+		x[n] = (struct extent){ s->file_off, s->file_off + s->size, i };
+		sorted = sorted && (n == 0 || x[n - 1].off <= x[n].off);
+		n++;
+	}
+	if (!sorted)
+		qsort(x, n, sizeof(*x), cmp_extent);
+	/* The runs' bytes, each from its 8-aligned start, each 8-aligned in the buffer. */
+	for (uint32_t i = 0; i < n;) {
+		uint64_t start = x[i].off & ~(uint64_t)7, end = x[i].end;
+
+		for (i++; i < n && x[i].off <= end + RUN_GAP; i++)
+			end = x[i].end > end ? x[i].end : end;
+		total += (end - start + 7) & ~(uint64_t)7;
 	}
 	if (total > SIZE_MAX)
 		return -ENOMEM;
 	p = e->owned_data = eb_malloc(total ? (size_t)total : 1);
 	if (!p)
 		return -ENOMEM;
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		struct eb_elf_sec *s = &e->secs[i];
+	for (uint32_t i = 0; i < n;) {
+		uint64_t start = x[i].off & ~(uint64_t)7, end = x[i].end;
+		uint32_t first = i;
 
-		if (!has_file_bytes(i, s) || s->data || bytes_unused(e, s))
-			continue;
-		err = read_at(e, fd, p, (size_t)s->size, s->file_off);
+		for (i++; i < n && x[i].off <= end + RUN_GAP; i++)
+			end = x[i].end > end ? x[i].end : end;
+		err = read_at(e, fd, p, (size_t)(end - start), start);
 		if (err)
 			return err;
-		s->data = p;
-		p += (s->size + 7) / 8 * 8;
+		for (uint32_t j = first; j < i; j++)
+			e->secs[x[j].sec].data = p + (x[j].off - start);
+		p += (end - start + 7) & ~(uint64_t)7;
 	}
 	return 0;
 }
@@ -606,7 +652,7 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 	uint8_t eh[sizeof(Elf64_Ehdr)], sh0[sizeof(Elf64_Shdr)];
 	uint64_t shoff = 0;
 	uint32_t shnum = 0, shstrndx = 0;
-	uint8_t *shdrs = NULL;
+	uint8_t *shdrs;
 	struct eb_elf_sec *names;
 	int err;
 
@@ -619,7 +665,8 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 			return err;
 	}
 	err = read_header(e, eh, &shoff, &shnum, &shstrndx);
-	if (!err)
+	/* Section header 0 matters only when the header escapes to it (many sections). */
+	if (!err && (shnum == 0 || shstrndx == SHN_XINDEX))
 		err = read_at(e, fd, sh0, sizeof(sh0), shoff);
 	if (!err)
 		err = resolve_counts(e, sh0, shoff, &shnum, &shstrndx);
@@ -627,35 +674,31 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 		return err;
 	e->sec_cnt = shnum;
 	/* resolve_counts() bounded the table by the file size. */
-	shdrs = eb_malloc((size_t)shnum * sizeof(Elf64_Shdr));
+	shdrs = eb_elf_scratch(e, shnum, sizeof(Elf64_Shdr));
 	if (!shdrs)
 		return -ENOMEM;
 	err = read_at(e, fd, shdrs, (size_t)shnum * sizeof(Elf64_Shdr), shoff);
 	if (!err)
 		err = read_section_headers(e, shdrs, shstrndx);
 	if (err)
-		goto out;
+		return err;
 	/* The section names first: which other sections are read depends on them. */
 	names = &e->secs[shstrndx];
 	if (has_file_bytes(shstrndx, names)) {
 		e->owned_names = eb_malloc(names->size ? (size_t)names->size : 1);
 		err = e->owned_names ? read_at(e, fd, e->owned_names, (size_t)names->size, names->file_off) : -ENOMEM;
 		if (err)
-			goto out;
+			return err;
 		names->data = e->owned_names;
 	}
 	err = name_sections(e, shdrs, shstrndx);
 	if (!err)
 		err = read_used_sections(e, fd);
 	if (err)
-		goto out;
+		return err;
 	e->shstrtab = shstrndx;
 	err = classify_sections(e);
-	if (!err)
-		err = read_symbols(e);
-out:
-	eb_free(shdrs);
-	return err;
+	return err ? err : read_symbols(e);
 }
 
 void eb_elf_close(struct eb_elf *e)

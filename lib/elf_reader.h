@@ -150,8 +150,13 @@ int eb_elf_scratch_grow(struct eb_elf *e, void **arr, size_t *cap, size_t need, 
 /* Validate the ELF header, section headers and symbol table of `size` bytes. */
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
 
-/* ebpf_spec_open_file: files up to this many bytes are read, larger ones mapped (elf_spec.c). */
+/*
+ * ebpf_spec_open_file (elf_spec.c): files up to eb_spec_read_max bytes are
+ * read whole, larger ones read section by section (eb_elf_open_fd), and from
+ * eb_spec_map_min bytes (SIZE_MAX: never) mapped.
+ */
 extern size_t eb_spec_read_max;
+extern size_t eb_spec_map_min;
 
 /* pread exactly `len` bytes at `off` (retrying short reads); messages name `obj`. */
 int eb_elf_read_exact(int fd, void *buf, size_t len, uint64_t off, const char *obj);

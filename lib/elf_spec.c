@@ -170,20 +170,28 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
 }
 
 /*
- * Objects up to this size are read into one heap buffer instead of mapped:
- * mapping a small file costs more CPU than reading it (a 5 KiB object: ~3.5 us
- * for mmap, the page faults, copy-on-write of the BTF fix-ups and munmap,
- * against ~1 us for one pread, measured here), while the heap it saves is a
- * few KiB. Past it, the mapping wins: no copy, and pages never touched (debug
- * information) are never read.
+ * How a file's bytes get into the spec, by size (variables only so that tests
+ * can force each path):
+ *  - up to eb_spec_read_max: read whole with one pread into the spec's block;
+ *  - larger: only the sections the reader uses, a few preads of nearby ones
+ *    (eb_elf_open_fd), debug information skipped;
+ *  - from eb_spec_map_min (never, by default): mapped privately.
+ * Measured here per open (thread CPU): mapping costs mmap, a page fault per
+ * page touched, copy-on-write of the BTF fix-ups, mprotect and munmap, and
+ * loses to reading at every size of the benchmark inputs: 77 KiB (100
+ * programs) 13.8 us mapped, 7.3 read whole, ~7.5 used sections; 731 KiB (1,000
+ * programs) 63 / 57 / 50 us; 1.2 MiB with 421 KiB of .BTF 65 / 75 / 53 us. Whole
+ * reads win while the debug information they copy is small.
  */
-size_t eb_spec_read_max = 32 * 1024;	/* a variable only so tests can force either path */
+size_t eb_spec_read_max = 128 * 1024;
+size_t eb_spec_map_min = SIZE_MAX;
 
 /*
  * Open the ELF of file `fd` (`size` bytes) into spec->image: read whole when
- * small, else mapped privately (writable until parsed: the BTF fix-ups go to
- * private copies of the pages they touch; the file never changes), or, where
- * mapping is refused, the sections the reader uses read into heap buffers.
+ * small (into `buf`), else the sections the reader uses read into heap
+ * buffers, or (from eb_spec_map_min) mapped privately: writable until parsed,
+ * the BTF fix-ups go to private copies of the pages they touch and the file
+ * never changes; where mapping is refused, read as above.
  */
 static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size, void *buf)
 {
@@ -196,7 +204,7 @@ static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t s
 		err = eb_elf_read_exact(fd, buf, size, 0, spec->name);
 		return err ? err : eb_elf_open(e, buf, size, spec->name);
 	}
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	map = size >= eb_spec_map_min ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	if (map != MAP_FAILED) {
 		spec->image.map = map;
 		spec->image.map_len = size;

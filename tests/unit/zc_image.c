@@ -6,8 +6,8 @@
  * writes (another spec of the same file and the file itself are unchanged); a
  * memory buffer may be clobbered and freed right after open; sections at
  * misaligned file offsets are copied and read the same; no fd stays open.
- * Small files are read into one buffer and larger ones mapped
- * (eb_spec_read_max): the file tests run both ways.
+ * Files are read (whole when small, else by section) or, from
+ * eb_spec_map_min, mapped: the file tests run both ways.
  */
 #include <elf.h>
 #include <errno.h>
@@ -20,13 +20,23 @@
 #include "lib/elf_reader.h"
 #include "lib/spec.h"
 
-/* Loop index 0: the file is read (it is small); 1: it is mapped. */
+/* Loop index 0: the file is read (it is small); 1: it is mapped. restore_path() undoes it. */
+static size_t saved_map_min;
+
 static size_t use_path(int mapped)
 {
 	size_t saved = eb_spec_read_max;
 
+	saved_map_min = eb_spec_map_min;
 	eb_spec_read_max = mapped ? 0 : SIZE_MAX;
+	eb_spec_map_min = mapped ? 0 : SIZE_MAX;
 	return saved;
+}
+
+static void restore_path(size_t saved)
+{
+	eb_spec_read_max = saved;
+	eb_spec_map_min = saved_map_min;
 }
 
 static struct ebpf_spec *open_path(const char *path)
@@ -137,7 +147,7 @@ START_TEST(test_file_spec_reads_the_image)
 	struct ebpf_spec *spec = open_path(testobj("zc_image"));
 	uint8_t *after;
 
-	eb_spec_read_max = saved;
+	restore_path(saved);
 	ck_assert_msg((spec->image.map != NULL) == (_i == 1), "mapped: %d", spec->image.map != NULL);
 	/* The mapping does not keep the file open. */
 	ck_assert_int_eq(test_count_fds(), fds);
@@ -166,7 +176,7 @@ START_TEST(test_set_var_copies_first)
 	uint8_t *after;
 	size_t n;
 
-	eb_spec_read_max = saved;
+	restore_path(saved);
 	ck_assert((a->image.map != NULL) == (_i == 1));
 
 	ck_assert_int_eq(ebpf_spec_set_var(a, "zc_counter", &v, sizeof(v)), 0);
