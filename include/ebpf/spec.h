@@ -43,13 +43,13 @@ struct ebpf_spec_opts {
  * errno for the file (-ENOENT, -EACCES, -EISDIR, -EIO if it shrank), -ENOMEM.
  *
  * The spec keeps the object's bytes rather than copying them piece by piece: a
- * file is read into memory the spec owns (whole when small, else only the
- * sections the loader uses: no debug information) until ebpf_spec_free(), and
- * its fd is closed before the call returns, so the file may change or go away
- * afterwards. (A build may instead map big files privately, lib/elf_spec.c;
- * then replace an object by renaming a new file over it, not by rewriting it in
- * place while a spec of it is alive.) ebpf_spec_open_mem copies `data` once, so
- * the caller may free or reuse it as soon as the call returns.
+ * small file is read into memory the spec owns, a larger one mapped privately
+ * (or, where it cannot be mapped, only the sections the loader uses read: no
+ * debug information) until ebpf_spec_free(); its fd is closed before the call
+ * returns. As with any mapped file, replace an object by renaming a new file
+ * over it, not by rewriting or truncating it in place while a spec of it is
+ * alive (reading a truncated mapping raises SIGBUS). ebpf_spec_open_mem copies
+ * `data` once, so the caller may free or reuse it as soon as the call returns.
  */
 EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *opts,
 				 struct ebpf_spec **out);
