@@ -152,8 +152,8 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 
 /*
  * ebpf_spec_open_file (elf_spec.c): files up to eb_spec_read_max bytes are
- * read whole, larger ones read section by section (eb_elf_open_fd), and from
- * eb_spec_map_min bytes (SIZE_MAX: never) mapped.
+ * read whole; larger ones are mapped from eb_spec_map_min bytes (0: all of
+ * them, SIZE_MAX: none) and otherwise read section by section (eb_elf_open_fd).
  */
 extern size_t eb_spec_read_max;
 extern size_t eb_spec_map_min;

@@ -170,21 +170,23 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
 }
 
 /*
- * How a file's bytes get into the spec, by size (variables only so that tests
- * can force each path):
+ * How a file's bytes get into the spec, by size (variables so that tests can
+ * force each path):
  *  - up to eb_spec_read_max: read whole with one pread into the spec's block;
- *  - larger: only the sections the reader uses, a few preads of nearby ones
- *    (eb_elf_open_fd), debug information skipped;
- *  - from eb_spec_map_min (never, by default): mapped privately.
- * Measured here per open (thread CPU): mapping costs mmap, a page fault per
- * page touched, copy-on-write of the BTF fix-ups, mprotect and munmap, and
- * loses to reading at every size of the benchmark inputs: 77 KiB (100
- * programs) 13.8 us mapped, 7.3 read whole, ~7.5 used sections; 731 KiB (1,000
- * programs) 63 / 57 / 50 us; 1.2 MiB with 421 KiB of .BTF 65 / 75 / 53 us. Whole
- * reads win while the debug information they copy is small.
+ *  - from eb_spec_map_min: mapped privately (no heap for the file's bytes);
+ *  - in between, or where mapping is refused: only the sections the reader
+ *    uses, nearby ones in one pread each (eb_elf_open_fd), no debug info.
+ * Thread CPU per open measured here, mapped / read whole / used sections:
+ * 5 KiB 6.2 / 1.9 / 2.5 us; 77 KiB (100 programs) 13.8 / 7.5 / 7.8; 731 KiB
+ * (1,000 programs) 63 / 59 / 50; 1.2 MiB with 421 KiB of .BTF 65 / 77 / 52.
+ * Mapping costs mmap, a fault per page touched, copy-on-write of the BTF
+ * fix-ups, mprotect and munmap, but keeps the file's bytes off the heap:
+ * reading past 32 KiB would raise a full load's peak heap for 100 programs
+ * from 25 to 109 KiB and for 1,000 from 218 to 608 KiB (libbpf: 109 and 945),
+ * against issue #11's heap target, so big files stay mapped by default.
  */
-size_t eb_spec_read_max = 128 * 1024;
-size_t eb_spec_map_min = SIZE_MAX;
+size_t eb_spec_read_max = 32 * 1024;
+size_t eb_spec_map_min = 0;
 
 /*
  * Open the ELF of file `fd` (`size` bytes) into spec->image: read whole when
