@@ -69,7 +69,7 @@ void eb_elf_reset(struct eb_elf *e)
 }
 
 /* Heap chunks of scratch: at least this big, headed by the link to the previous chunk. */
-#define SCRATCH_CHUNK (16 * 1024)
+#define SCRATCH_CHUNK (4 * 1024)
 #define SCRATCH_HDR 16
 
 static size_t scratch_room(const struct eb_elf *e)
