@@ -82,6 +82,8 @@ int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, e
  * records only (offsets.c): the trusted parse's whole per-type work.
  */
 int eb_btf_build_offsets(struct ebpf_btf *btf);
+/* Tables built by the parted walk, not its one-chain fallback (tests: the fast path is taken). */
+extern atomic_uint eb_btf_parted_walks;
 /* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
 int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
 

@@ -308,11 +308,15 @@ static int walk_parts(struct ebpf_btf *btf)
 	return 0;
 }
 
+atomic_uint eb_btf_parted_walks;
+
 int eb_btf_build_offsets(struct ebpf_btf *btf)
 {
 	if (btf->types_len >= MIN_MULTI_LEN) {
 		int err = walk_parts(btf);
 
+		if (!err)
+			atomic_fetch_add_explicit(&eb_btf_parted_walks, 1, memory_order_relaxed);
 		if (err <= 0)
 			return err;
 	}

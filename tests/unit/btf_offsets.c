@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "btf/btf_internal.h"
@@ -79,6 +80,12 @@ static void random_records(struct gen *g, size_t bytes)
 	}
 }
 
+/* Trusted tables the parted walk built so far (not its fallback). */
+static unsigned parted_walks(void)
+{
+	return atomic_load(&eb_btf_parted_walks);
+}
+
 /* Header + the generated types + a tiny string table, as one malloc'd blob. */
 static void *build(const struct gen *g, size_t *size)
 {
@@ -136,9 +143,16 @@ static void check_table(const struct gen *g)
 	free(want);
 }
 
-/* Sections big enough to be cut, of records whose member lists look like headers. */
+/*
+ * Sections big enough to be cut, of records whose member lists look like
+ * headers. Some guesses meet the true walk and some do not (then the one-chain
+ * walk answers): both must give the true table, and the parted walk must have
+ * answered some, or the test would only be testing the fallback.
+ */
 START_TEST(parts_give_the_true_table)
 {
+	unsigned parted = parted_walks();
+
 	for (uint32_t seed = 1; seed <= 8; seed++) {
 		struct gen g = { .seed = seed };
 
@@ -146,6 +160,27 @@ START_TEST(parts_give_the_true_table)
 		check_table(&g);
 		free(g.w);
 	}
+	ck_assert_uint_gt(parted_walks(), parted);
+}
+END_TEST
+
+/* The real kernel BTF: the parted walk answers (no fallback), and its table is the plain walk's. */
+START_TEST(vmlinux_walked_in_parts)
+{
+	struct ebpf_btf *full, *fast;
+	unsigned parted = parted_walks();
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		test_skip(__func__, "no /sys/kernel/btf/vmlinux");
+		return;
+	}
+	ck_assert_int_eq(eb_btf_load_kernel_file("/sys/kernel/btf/vmlinux", NULL, &fast), 0);
+	ck_assert_uint_eq(parted_walks(), parted + 1);
+	ck_assert_int_eq(eb_btf_load_file("/sys/kernel/btf/vmlinux", NULL, &full), 0);
+	ck_assert_uint_eq(fast->nr, full->nr);
+	ck_assert_int_eq(memcmp(fast->offs, full->offs, (size_t)full->nr * sizeof(*full->offs)), 0);
+	eb_btf_put(full);
+	eb_btf_put(fast);
 }
 END_TEST
 
@@ -157,6 +192,7 @@ END_TEST
 START_TEST(unmeetable_guesses_fall_back)
 {
 	struct gen g = { .seed = 7 };
+	unsigned parted;
 
 	random_records(&g, 64 * 1024);
 	put(&g, 1);
@@ -165,7 +201,9 @@ START_TEST(unmeetable_guesses_fall_back)
 	for (uint32_t i = 0; i < 0xffff; i++)
 		fake_header_member(&g);
 	random_records(&g, 64 * 1024);
+	parted = parted_walks();
 	check_table(&g);
+	ck_assert_uint_eq(parted_walks(), parted);	/* the one-chain walk answered */
 	free(g.w);
 }
 END_TEST
@@ -207,6 +245,7 @@ Suite *suite_btf_offsets(void)
 	TCase *tc = test_tcase("offsets");
 
 	tcase_add_test(tc, parts_give_the_true_table);
+	tcase_add_test(tc, vmlinux_walked_in_parts);
 	tcase_add_test(tc, unmeetable_guesses_fall_back);
 	tcase_add_test(tc, errors_in_any_part);
 	suite_add_tcase(s, tc);
