@@ -145,22 +145,6 @@ static bool in_bounds(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
-/*
- * A NUL-terminated string at `off` inside string section `idx`, or NULL.
- * `terminated`: the table ends with a NUL (checked once by the caller), so
- * every offset inside it starts a terminated string and no scan is needed.
- */
-static const char *str_at(const struct eb_elf *e, uint32_t idx, uint64_t off, bool terminated)
-{
-	const struct eb_elf_sec *s = &e->secs[idx];
-
-	if (!s->data || off >= s->size)
-		return NULL;
-	if (!terminated && !memchr(s->data + off, '\0', s->size - off))
-		return NULL;
-	return (const char *)s->data + off;
-}
-
 /* Whether string section `idx` has contents whose last byte is a NUL. */
 static bool table_terminated(const struct eb_elf *e, uint32_t idx)
 {
@@ -235,61 +219,41 @@ static int resolve_counts(struct eb_elf *e, const uint8_t *sh0, uint64_t shoff, 
 	return 0;
 }
 
-/*
- * The section headers `shdrs` (e->sec_cnt of them): every field, each section's
- * file extent checked against the file size. Contents are attached later (from
- * e->buf, or read from the file).
- */
-static int read_section_headers(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
+/* Section header `i` of `shdrs` in host order: one copy, fields swapped only in the other byte order. */
+static void load_shdr(const struct eb_elf *e, const uint8_t *shdrs, uint32_t i, Elf64_Shdr *sh)
 {
-	/* Every field is written below: no zeroing. (sec_cnt >= 1: resolve_counts.) */
-	e->secs = eb_elf_scratch(e, e->sec_cnt, sizeof(*e->secs));
-	if (!e->secs)
-		return -ENOMEM;
-	for (uint32_t i = 0; i < e->sec_cnt; i++) {
-		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
-		struct eb_elf_sec *s = &e->secs[i];
-
-		*s = (struct eb_elf_sec){
-			.type = RD(e, sh, Elf64_Shdr, sh_type),
-			.flags = (uint32_t)RD(e, sh, Elf64_Shdr, sh_flags),
-			.size = RD(e, sh, Elf64_Shdr, sh_size),
-			.link = RD(e, sh, Elf64_Shdr, sh_link),
-			.info = RD(e, sh, Elf64_Shdr, sh_info),
-			.entsize = RD(e, sh, Elf64_Shdr, sh_entsize) > UINT32_MAX ? UINT32_MAX
-										   : (uint32_t)RD(e, sh, Elf64_Shdr, sh_entsize),
-			.file_off = RD(e, sh, Elf64_Shdr, sh_offset),
-			.text = -1,
-			.map = -1,
-		};
-		if (!has_file_bytes(i, s))
-			continue;
-		if (!in_bounds(s->file_off, s->size, e->size))
-			return eb_err(-EINVAL,
-				      "%s: section %u: contents at offset %llu size %llu are outside the file (%zu bytes)",
-				      e->obj, i, (unsigned long long)s->file_off, (unsigned long long)s->size, e->size);
+	memcpy(sh, shdrs + (size_t)i * sizeof(*sh), sizeof(*sh));
+	if (e->swap) {
+		sh->sh_name = __builtin_bswap32(sh->sh_name);
+		sh->sh_type = __builtin_bswap32(sh->sh_type);
+		sh->sh_flags = __builtin_bswap64(sh->sh_flags);
+		sh->sh_offset = __builtin_bswap64(sh->sh_offset);
+		sh->sh_size = __builtin_bswap64(sh->sh_size);
+		sh->sh_link = __builtin_bswap32(sh->sh_link);
+		sh->sh_info = __builtin_bswap32(sh->sh_info);
+		sh->sh_entsize = __builtin_bswap64(sh->sh_entsize);
 	}
-	if (e->secs[shstrndx].type != SHT_STRTAB)
-		return eb_err(-EINVAL, "%s: section %u holding section names is not a string table", e->obj,
-			      shstrndx);
-	return 0;
 }
 
-/* Name every section from the section-name table (whose contents must be attached). */
-static int name_sections(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx)
+static int extent_error(const struct eb_elf *e, uint32_t i, const Elf64_Shdr *sh)
 {
-	bool terminated = table_terminated(e, shstrndx);
+	return eb_err(-EINVAL, "%s: section %u: contents at offset %llu size %llu are outside the file (%zu bytes)",
+		      e->obj, i, (unsigned long long)sh->sh_offset, (unsigned long long)sh->sh_size, e->size);
+}
 
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		const void *sh = shdrs + (uint64_t)i * sizeof(Elf64_Shdr);
-		uint32_t name_off = RD(e, sh, Elf64_Shdr, sh_name);
-
-		e->secs[i].name = str_at(e, shstrndx, name_off, terminated);
-		if (!e->secs[i].name)
-			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
-				      e->obj, i, name_off);
-	}
-	e->secs[0].name = "";
+/*
+ * The header of the section-name table (section `shstrndx` of `shdrs`): a
+ * string table inside the file, read before the other sections because the
+ * one pass over them (scan_sections) names and classifies each.
+ */
+static int names_header(struct eb_elf *e, const uint8_t *shdrs, uint32_t shstrndx, Elf64_Shdr *sh)
+{
+	load_shdr(e, shdrs, shstrndx, sh);
+	if (sh->sh_type != SHT_STRTAB)
+		return eb_err(-EINVAL, "%s: section %u holding section names is not a string table", e->obj,
+			      shstrndx);
+	if (!in_bounds(sh->sh_offset, sh->sh_size, e->size))
+		return extent_error(e, shstrndx, sh);
 	return 0;
 }
 
@@ -317,55 +281,118 @@ static uint32_t *special_slot(struct eb_elf *e, const char *n)
 }
 
 /*
- * What each section is to us, and where the special ones are. Before the
- * symbols are read, so that one pass over them can also collect what later
- * stages look for (functions, variables, externs).
+ * What section `i` (its header already in `s`) is to us, and where the special
+ * ones are; appended to the list of its kind. `has_bytes`: it has contents in
+ * the file (not NOBITS or NULL).
  */
-static int classify_sections(struct eb_elf *e)
+static int classify(struct eb_elf *e, uint32_t i, struct eb_elf_sec *s, bool has_bytes)
 {
-	/* One block for the three lists; sec_cnt is bounded by the file size. */
-	uint32_t *lists = eb_elf_scratch(e, (size_t)e->sec_cnt * 3, sizeof(*lists));
+	uint32_t *special;
 
-	if (!lists)
+	/* Relocation sections are listed (and the symbol table found) whatever their name. */
+	if (s->type == SHT_REL || s->type == SHT_RELA) {
+		e->rel_secs[e->rel_sec_cnt++] = i;
+	} else if (s->type == SHT_SYMTAB) {
+		if (!e->symtab_cnt++)
+			e->symtab = i;
+	}
+	special = special_slot(e, s->name);
+	if (special) {
+		if (*special)
+			return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
+		/* .BTF, .BTF.ext, license and version stay OTHER: their own stages read them */
+		if (special == &e->maps_sec) {
+			s->kind = EB_ELF_SEC_MAPS;
+		} else {
+			if (special == &e->legacy_maps_sec)
+				s->kind = EB_ELF_SEC_LEGACY_MAPS;
+			/* NOBITS, or a typeless (SHT_NULL) header: no bytes in the file. */
+			if (!has_bytes && (s->type == SHT_NOBITS || s->size))
+				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
+			if (special != &e->legacy_maps_sec && special != &e->version_sec && has_bytes)
+				e->kept_secs[e->kept_sec_cnt++] = i;
+		}
+		*special = i;
+	} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
+		/* Empty executable sections (no functions) carry nothing to load. */
+		if (!s->size)
+			return 0;
+		s->kind = EB_ELF_SEC_TEXT;
+		e->text_secs[e->text_sec_cnt++] = i;
+		e->kept_secs[e->kept_sec_cnt++] = i;
+	} else if ((s->flags & SHF_ALLOC) && (s->type == SHT_PROGBITS || s->type == SHT_NOBITS) &&
+		   eb_elf_is_data_sec(s->name)) {
+		s->kind = EB_ELF_SEC_DATA;
+		e->data_secs[e->data_sec_cnt++] = i;
+		if (has_bytes)
+			e->kept_secs[e->kept_sec_cnt++] = i;
+	} else {
+		return 0;
+	}
+	if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
+		return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj, s->name);
+	return 0;
+}
+
+/*
+ * The one pass over the section headers `shdrs` (e->sec_cnt of them): every
+ * field, each section's file extent checked against the file size, its name
+ * from `names` (`names_size` bytes: the section-name table's contents) and
+ * what it is to us (classify). Contents are attached from e->buf when the
+ * whole object is in memory (else read later: eb_elf_open_fd). One pass
+ * because objects carry many debug sections, which cost little this way.
+ */
+static int scan_sections(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *names, uint64_t names_size)
+{
+	const bool terminated = names && names_size && names[names_size - 1] == '\0';
+	const uint32_t n = e->sec_cnt;
+	/* One block for the four lists; sec_cnt (>= 1: resolve_counts) is bounded by the file size. */
+	uint32_t *lists = eb_elf_scratch(e, (size_t)n * 4, sizeof(*lists));
+
+	/* Every field of every section is written below: no zeroing. */
+	e->secs = eb_elf_scratch(e, n, sizeof(*e->secs));
+	if (!lists || !e->secs)
 		return -ENOMEM;
 	e->text_secs = lists;
-	e->data_secs = lists + e->sec_cnt;
-	e->rel_secs = lists + (size_t)e->sec_cnt * 2;
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+	e->data_secs = lists + n;
+	e->rel_secs = lists + (size_t)n * 2;
+	e->kept_secs = lists + (size_t)n * 3;
+	for (uint32_t i = 0; i < n; i++) {
 		struct eb_elf_sec *s = &e->secs[i];
-		uint32_t *special = special_slot(e, s->name);
+		bool has_bytes;
+		Elf64_Shdr sh;
+		int err;
 
-		if (special) {
-			/* .BTF, .BTF.ext, license and version stay OTHER: their own stages read them */
-			if (special == &e->maps_sec)
-				s->kind = EB_ELF_SEC_MAPS;
-			else if (special == &e->legacy_maps_sec)
-				s->kind = EB_ELF_SEC_LEGACY_MAPS;
-		} else if (s->type == SHT_PROGBITS && (s->flags & SHF_EXECINSTR)) {
-			/* Empty executable sections (no functions) carry nothing to load. */
-			if (s->size)
-				s->kind = EB_ELF_SEC_TEXT;
-		} else if ((s->type == SHT_PROGBITS || s->type == SHT_NOBITS) && (s->flags & SHF_ALLOC) &&
-			   eb_elf_is_data_sec(s->name)) {
-			s->kind = EB_ELF_SEC_DATA;
+		load_shdr(e, shdrs, i, &sh);
+		*s = (struct eb_elf_sec){
+			.name = "",
+			.type = sh.sh_type,
+			.flags = (uint32_t)sh.sh_flags,
+			.size = sh.sh_size,
+			.link = sh.sh_link,
+			.info = sh.sh_info,
+			.entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize,
+			.file_off = sh.sh_offset,
+			.text = -1,
+			.map = -1,
+		};
+		if (i == 0)
+			continue;
+		has_bytes = sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL;
+		if (has_bytes) {
+			if (!in_bounds(sh.sh_offset, sh.sh_size, e->size))
+				return extent_error(e, i, &sh);
+			if (e->buf)
+				s->data = e->buf + sh.sh_offset;
 		}
-		if (special) {
-			if (*special)
-				return eb_err(-EINVAL, "%s: duplicate section '%s'", e->obj, s->name);
-			/* NOBITS, or a typeless (SHT_NULL) header whose bytes were never read. */
-			if ((s->type == SHT_NOBITS || (!s->data && s->size)) && s->kind != EB_ELF_SEC_MAPS)
-				return eb_err(-EINVAL, "%s: section '%s' has no contents", e->obj, s->name);
-			*special = i;
-		}
-		if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
-			return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj,
-				      s->name);
-		if (s->kind == EB_ELF_SEC_TEXT)
-			e->text_secs[e->text_sec_cnt++] = i;
-		else if (s->kind == EB_ELF_SEC_DATA)
-			e->data_secs[e->data_sec_cnt++] = i;
-		else if (s->type == SHT_REL || s->type == SHT_RELA)
-			e->rel_secs[e->rel_sec_cnt++] = i;
+		if (sh.sh_name >= names_size ||
+		    (!terminated && !memchr(names + sh.sh_name, '\0', names_size - sh.sh_name)))
+			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
+				      e->obj, i, sh.sh_name);
+		s->name = (const char *)names + sh.sh_name;
+		err = classify(e, i, s, has_bytes);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -458,21 +485,17 @@ static int read_symbol_entries(struct eb_elf *e, const struct eb_elf_sec *st, ui
 	return 0;
 }
 
-static int read_symbols(struct eb_elf *e)
+int eb_elf_read_symbols(struct eb_elf *e)
 {
-	const struct eb_elf_sec *st = NULL;
+	const struct eb_elf_sec *st;
 	uint32_t strtab;
 
-	for (uint32_t i = 1; i < e->sec_cnt; i++) {
-		if (e->secs[i].type != SHT_SYMTAB)
-			continue;
-		if (st)
-			return eb_err(-EINVAL, "%s: more than one symbol table", e->obj);
-		st = &e->secs[i];
-		e->symtab = i;
-	}
-	if (!st)
+	/* scan_sections() found and counted them. */
+	if (e->symtab_cnt > 1)
+		return eb_err(-EINVAL, "%s: more than one symbol table", e->obj);
+	if (!e->symtab)
 		return eb_err(-EINVAL, "%s: no symbol table (.symtab)", e->obj);
+	st = &e->secs[e->symtab];
 	if (st->entsize != sizeof(Elf64_Sym) || st->size % sizeof(Elf64_Sym))
 		return eb_err(-EINVAL, "%s: symbol table: entry size %llu / size %llu is not a multiple of %zu",
 			      e->obj, (unsigned long long)st->entsize, (unsigned long long)st->size,
@@ -494,11 +517,12 @@ static int read_symbols(struct eb_elf *e)
 	return read_symbol_entries(e, st, strtab);
 }
 
-int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
+int eb_elf_open_sections(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 {
 	uint64_t shoff = 0;
 	uint32_t shnum = 0, shstrndx = 0;
 	const uint8_t *shdrs;
+	Elf64_Shdr names;
 	int err;
 
 	eb_elf_reset(e);
@@ -510,21 +534,82 @@ int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
 		return err;
 	shdrs = e->buf + shoff;
 	err = resolve_counts(e, shdrs, shoff, &shnum, &shstrndx);
+	if (!err)
+		err = names_header(e, shdrs, shstrndx, &names);
 	if (err)
 		return err;
 	e->sec_cnt = shnum;
-	err = read_section_headers(e, shdrs, shstrndx);
-	if (err)
-		return err;
-	for (uint32_t i = 1; i < e->sec_cnt; i++)
-		if (has_file_bytes(i, &e->secs[i]))
-			e->secs[i].data = e->buf + e->secs[i].file_off;
-	err = name_sections(e, shdrs, shstrndx);
-	if (err)
-		return err;
 	e->shstrtab = shstrndx;
-	err = classify_sections(e);
-	return err ? err : read_symbols(e);
+	return scan_sections(e, shdrs, e->buf + names.sh_offset, names.sh_size);
+}
+
+int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj)
+{
+	int err = eb_elf_open_sections(e, buf, size, obj);
+
+	return err ? err : eb_elf_read_symbols(e);
+}
+
+/*
+ * The symbol names' table, when the symbol table names a usable one (else
+ * eb_elf_read_symbols() fails later, and nothing is kept for it): 0 if none
+ * or if it is the section-name table, which is kept anyway.
+ */
+static uint32_t kept_strtab(const struct eb_elf *e)
+{
+	uint32_t i = e->symtab ? e->secs[e->symtab].link : 0;
+
+	if (i == 0 || i >= e->sec_cnt || i == e->shstrtab || e->secs[i].type != SHT_STRTAB)
+		return 0;
+	return i;
+}
+
+/*
+ * Where section `s` goes in the kept block, from `at`: the next offset with the
+ * section's file offset modulo 8, so that each section keeps its file
+ * alignment and every path treats a misaligned section alike (copied when read).
+ */
+static size_t kept_place(const struct eb_elf_sec *s, size_t at)
+{
+	return ((at + 7) & ~(size_t)7) + (size_t)(s->file_off & 7);
+}
+
+size_t eb_elf_kept_size(const struct eb_elf *e)
+{
+	uint32_t strtab = kept_strtab(e);
+	/* Sizes are bounded by the object's size, and so is their sum plus 7 per section. */
+	size_t at = kept_place(&e->secs[e->shstrtab], 0) + (size_t)e->secs[e->shstrtab].size;
+
+	if (strtab)
+		at = kept_place(&e->secs[strtab], at) + (size_t)e->secs[strtab].size;
+	for (uint32_t k = 0; k < e->kept_sec_cnt; k++)
+		at = kept_place(&e->secs[e->kept_secs[k]], at) + (size_t)e->secs[e->kept_secs[k]].size;
+	return at;
+}
+
+/* Copy section `s`'s bytes to `dst` at the next place from *at (kept_place). */
+static void keep(struct eb_elf_sec *s, uint8_t *dst, size_t *at)
+{
+	*at = kept_place(s, *at);
+	s->data = memcpy(dst + *at, s->data, (size_t)s->size);
+	*at += (size_t)s->size;
+}
+
+void eb_elf_move_kept(struct eb_elf *e, void *dst)
+{
+	struct eb_elf_sec *names = &e->secs[e->shstrtab];
+	uintptr_t old = (uintptr_t)names->data;
+	uint32_t strtab = kept_strtab(e);
+	size_t at = 0;
+
+	keep(names, dst, &at);
+	if (strtab)
+		keep(&e->secs[strtab], dst, &at);
+	for (uint32_t k = 0; k < e->kept_sec_cnt; k++)
+		keep(&e->secs[e->kept_secs[k]], dst, &at);
+	/* Section names pointed into the old table (section 0's is a literal). */
+	for (uint32_t i = 1; i < e->sec_cnt; i++)
+		e->secs[i].name = (const char *)names->data + ((uintptr_t)e->secs[i].name - old);
 }
 
 /* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */
@@ -611,7 +696,7 @@ static int read_used_sections(struct eb_elf *e, int fd)
 
 		if (!has_file_bytes(i, s) || s->data || bytes_unused(e, s))
 			continue;
-		/* read_section_headers() bounded every extent by the file size. */
+		/* scan_sections() bounded every extent by the file size. */
 		x[n] = (struct extent){ s->file_off, s->file_off + s->size, i };
 		sorted = sorted && (n == 0 || x[n - 1].off <= x[n].off);
 		n++;
@@ -653,7 +738,7 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 	uint64_t shoff = 0;
 	uint32_t shnum = 0, shstrndx = 0;
 	uint8_t *shdrs;
-	struct eb_elf_sec *names;
+	Elf64_Shdr names;
 	int err;
 
 	eb_elf_reset(e);
@@ -678,27 +763,24 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 	if (!shdrs)
 		return -ENOMEM;
 	err = read_at(e, fd, shdrs, (size_t)shnum * sizeof(Elf64_Shdr), shoff);
+	/* The section names first: the one pass over the sections names and classifies them. */
 	if (!err)
-		err = read_section_headers(e, shdrs, shstrndx);
+		err = names_header(e, shdrs, shstrndx, &names);
 	if (err)
 		return err;
-	/* The section names first: which other sections are read depends on them. */
-	names = &e->secs[shstrndx];
-	if (has_file_bytes(shstrndx, names)) {
-		e->owned_names = eb_malloc(names->size ? (size_t)names->size : 1);
-		err = e->owned_names ? read_at(e, fd, e->owned_names, (size_t)names->size, names->file_off) : -ENOMEM;
-		if (err)
-			return err;
-		names->data = e->owned_names;
-	}
-	err = name_sections(e, shdrs, shstrndx);
+	e->owned_names = eb_malloc(names.sh_size ? (size_t)names.sh_size : 1);
+	if (!e->owned_names)
+		return -ENOMEM;
+	err = read_at(e, fd, e->owned_names, (size_t)names.sh_size, names.sh_offset);
 	if (!err)
-		err = read_used_sections(e, fd);
+		err = scan_sections(e, shdrs, e->owned_names, names.sh_size);
 	if (err)
 		return err;
 	e->shstrtab = shstrndx;
-	err = classify_sections(e);
-	return err ? err : read_symbols(e);
+	e->secs[shstrndx].data = e->owned_names;
+	/* Which other sections are read depends on their names. */
+	err = read_used_sections(e, fd);
+	return err ? err : eb_elf_read_symbols(e);
 }
 
 void eb_elf_close(struct eb_elf *e)

@@ -87,6 +87,13 @@ struct eb_elf {
 	 */
 	uint32_t *text_secs, *data_secs, *rel_secs;
 	uint32_t text_sec_cnt, data_sec_cnt, rel_sec_cnt;
+	/*
+	 * Also: the sections with bytes the spec points into once parsed (code,
+	 * global data, .BTF, .BTF.ext, license; the string tables are added by
+	 * eb_elf_kept_size()), and how many symbol tables there are (e->symtab: the first).
+	 */
+	uint32_t *kept_secs;
+	uint32_t kept_sec_cnt, symtab_cnt;
 
 	/*
 	 * Collected by the one pass over the symbols (in symbol-table order, symbol
@@ -149,12 +156,30 @@ int eb_elf_scratch_grow(struct eb_elf *e, void **arr, size_t *cap, size_t need, 
 
 /* Validate the ELF header, section headers and symbol table of `size` bytes. */
 int eb_elf_open(struct eb_elf *e, const void *buf, size_t size, const char *obj);
+/* eb_elf_open() in two steps: header and sections (named, classified), then the symbols. */
+int eb_elf_open_sections(struct eb_elf *e, const void *buf, size_t size, const char *obj);
+int eb_elf_read_symbols(struct eb_elf *e);
+
+/*
+ * Between eb_elf_open_sections() and eb_elf_read_symbols(): the bytes of the
+ * sections the spec points into once parsed (code, global data, .BTF,
+ * .BTF.ext, license, section and symbol names), and moving them into `dst`
+ * (eb_elf_kept_size() bytes, 8-aligned; each section keeps its file offset
+ * modulo 8), section data and names following. The other sections stay where
+ * eb_elf_open_sections() found them, which must outlive the parse only: the
+ * spec keeps none of the object's other bytes.
+ */
+size_t eb_elf_kept_size(const struct eb_elf *e);
+void eb_elf_move_kept(struct eb_elf *e, void *dst);
 
 /*
  * ebpf_spec_open_file (elf_spec.c): files up to eb_spec_read_max bytes are
- * read whole; larger ones are mapped from eb_spec_map_min bytes (0: all of
- * them, SIZE_MAX: none) and otherwise read section by section (eb_elf_open_fd).
+ * read whole into a transient buffer (on the stack up to EB_SPEC_STACK_READ)
+ * and only their kept sections copied; larger ones are mapped from
+ * eb_spec_map_min bytes (0: all of them, SIZE_MAX: none) and otherwise read
+ * section by section (eb_elf_open_fd).
  */
+#define EB_SPEC_STACK_READ (16 * 1024)
 extern size_t eb_spec_read_max;
 extern size_t eb_spec_map_min;
 

@@ -117,13 +117,38 @@ static int finish(struct ebpf_spec *spec, struct eb_elf *e, int err, struct ebpf
 	return 0;
 }
 
+/*
+ * A spec of the object in `bytes` (`size` bytes, which must stay valid and
+ * unchanged during the call only): its headers, symbols and relocations are
+ * read where they are, and only the sections the spec points into afterwards
+ * (eb_elf_kept_size) are copied into the spec's own block, where they are
+ * 8-aligned and writable (BTF fix-ups). Messages name `name`.
+ */
+static int open_kept(const void *bytes, size_t size, const char *name, struct ebpf_spec **out)
+{
+	struct ebpf_spec *spec;
+	struct eb_elf e;
+	void *kept;
+	int err = eb_elf_open_sections(&e, bytes, size, name);
+
+	if (err) {
+		eb_elf_close(&e);
+		return err;
+	}
+	spec = spec_new(name, eb_elf_kept_size(&e), &kept);
+	if (!spec) {
+		eb_elf_close(&e);
+		return -ENOMEM;
+	}
+	/* Before the symbols are read, so that their names point into the kept copy. */
+	eb_elf_move_kept(&e, kept);
+	return finish(spec, &e, eb_elf_read_symbols(&e), out);
+}
+
 EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf_spec_opts *opts,
 				struct ebpf_spec **out)
 {
 	const char *name = "<memory>";
-	struct ebpf_spec *spec;
-	struct eb_elf e;
-	void *copy;
 
 	if (!out)
 		return eb_err(-EINVAL, "ebpf_spec_open_mem: out is NULL");
@@ -133,16 +158,10 @@ EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf
 	if (opts && opts->sz >= offsetof(struct ebpf_spec_opts, name) + sizeof(opts->name) && opts->name)
 		name = opts->name;
 	/*
-	 * The spec's own copy, kept as its image (inside the spec's block): the
-	 * caller's buffer may be modified or freed after we return, or be read-only
-	 * memory with arbitrary alignment; ours is 8-aligned and writable (BTF fix-ups).
+	 * What the spec keeps is copied: the caller's buffer may be modified or
+	 * freed after we return, or be read-only memory with arbitrary alignment.
 	 */
-	spec = spec_new(name, size, &copy);
-	if (!spec)
-		return -ENOMEM;
-	if (size)
-		memcpy(copy, data, size);
-	return finish(spec, &e, eb_elf_open(&e, copy, size, spec->name), out);
+	return open_kept(data ? data : "", size, name, out);
 }
 
 /* Open `path` for reading: a regular file, and its size. */
@@ -172,7 +191,9 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
 /*
  * How a file's bytes get into the spec, by size (variables so that tests can
  * force each path):
- *  - up to eb_spec_read_max: read whole with one pread into the spec's block;
+ *  - up to eb_spec_read_max: read whole with one pread into a transient
+ *    buffer (the stack up to EB_SPEC_STACK_READ), and only the sections the
+ *    spec points into copied into its block (open_kept);
  *  - from eb_spec_map_min: mapped privately (no heap for the file's bytes);
  *  - in between, or where mapping is refused: only the sections the reader
  *    uses, nearby ones in one pread each (eb_elf_open_fd), no debug info.
@@ -180,32 +201,31 @@ static int open_object_file(const char *path, int *fd_out, size_t *size)
  * 5 KiB 6.2 / 1.9 / 2.5 us; 77 KiB (100 programs) 13.8 / 7.5 / 7.8; 731 KiB
  * (1,000 programs) 63 / 59 / 50; 1.2 MiB with 421 KiB of .BTF 65 / 77 / 52.
  * Mapping costs mmap, a fault per page touched, copy-on-write of the BTF
- * fix-ups, mprotect and munmap, but keeps the file's bytes off the heap:
- * reading past 32 KiB would raise a full load's peak heap for 100 programs
- * from 25 to 109 KiB and for 1,000 from 218 to 608 KiB (libbpf: 109 and 945),
- * against issue #11's heap target, so big files stay mapped by default.
+ * fix-ups, mprotect and munmap (about 2.5 us more than one pread on this VM
+ * even for a one-page file), but keeps the file's bytes off the heap. Reading
+ * whole into the stack keeps the read's speed, and the heap holds only what
+ * the spec needs (a 5 KiB one-program object: 1.3 KiB of it). Past the stack
+ * buffer a whole read would put the file on the heap while it is parsed:
+ * reading everything up to 128 KiB would raise a full load's peak heap for
+ * 100 programs from 25 to 109 KiB and for 1,000 from 218 to 608 KiB (libbpf:
+ * 109 and 945), against issue #11's heap target, so bigger files are mapped.
  */
-size_t eb_spec_read_max = 32 * 1024;
+size_t eb_spec_read_max = EB_SPEC_STACK_READ;
 size_t eb_spec_map_min = 0;
 
 /*
- * Open the ELF of file `fd` (`size` bytes) into spec->image: read whole when
- * small (into `buf`), else the sections the reader uses read into heap
- * buffers, or (from eb_spec_map_min) mapped privately: writable until parsed,
+ * Open the ELF of file `fd` (`size` bytes, more than eb_spec_read_max) into
+ * spec->image: from eb_spec_map_min mapped privately (writable until parsed,
  * the BTF fix-ups go to private copies of the pages they touch and the file
- * never changes; where mapping is refused, read as above.
+ * never changes), else, or where mapping is refused, the sections the reader
+ * uses read into heap buffers.
  */
-static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size, void *buf)
+static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t size)
 {
 	void *map;
 	int err;
 
 	eb_elf_reset(e);	/* finish() closes it whatever happens here */
-	if (buf) {
-		/* A small file: read whole into the room spec_new() left after the spec. */
-		err = eb_elf_read_exact(fd, buf, size, 0, spec->name);
-		return err ? err : eb_elf_open(e, buf, size, spec->name);
-	}
 	map = size >= eb_spec_map_min ? mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	if (map != MAP_FAILED) {
 		spec->image.map = map;
@@ -220,6 +240,30 @@ static int open_image(struct ebpf_spec *spec, struct eb_elf *e, int fd, size_t s
 	return err;
 }
 
+/*
+ * A small file (`size` <= eb_spec_read_max bytes): read whole into a
+ * transient buffer, then open_kept(). The fd is closed either way.
+ */
+static int open_small_file(int fd, size_t size, const char *name, struct ebpf_spec **out)
+{
+	/* uint64_t: the ELF header and tables are 8-aligned in the file, and so here. */
+	uint64_t stack_buf[EB_SPEC_STACK_READ / sizeof(uint64_t)];
+	void *buf = size <= sizeof(stack_buf) ? (void *)stack_buf : eb_malloc(size);
+	int err;
+
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	err = eb_elf_read_exact(fd, buf, size, 0, name);
+	close(fd);
+	if (!err)
+		err = open_kept(buf, size, name, out);
+	if (buf != stack_buf)
+		eb_free(buf);
+	return err;
+}
+
 EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *opts,
 				 struct ebpf_spec **out)
 {
@@ -227,7 +271,6 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 	struct ebpf_spec *spec;
 	struct eb_elf e;
 	size_t size = 0;
-	void *buf = NULL;
 	int fd = -1;
 	int err;
 
@@ -241,13 +284,14 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 	err = open_object_file(path, &fd, &size);
 	if (err)
 		return err;
-	/* Objects up to eb_spec_read_max are read into the spec's own block, bigger ones mapped. */
-	spec = spec_new(name, size <= eb_spec_read_max ? size : 0, size <= eb_spec_read_max ? &buf : NULL);
+	if (size <= eb_spec_read_max)
+		return open_small_file(fd, size, name, out);
+	spec = spec_new(name, 0, NULL);
 	if (!spec) {
 		close(fd);
 		return -ENOMEM;
 	}
-	err = open_image(spec, &e, fd, size, buf);
+	err = open_image(spec, &e, fd, size);
 	/* A mapping does not need its fd. */
 	close(fd);
 	return finish(spec, &e, err, out);
