@@ -87,6 +87,25 @@ extern atomic_uint eb_btf_parted_walks;
 /* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
 int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
 
+/*
+ * Validation of untrusted BTF (parse.c, parse_screen.c). eb_btf_parse() first
+ * runs eb_btf_screen(): every rule of the checking pass, folded into a few
+ * accumulators, building btf->offs (and the DATASEC list) on the way; it
+ * returns 0 (valid), 1 (suspect: no message set) or -ENOMEM, and needs a
+ * header-checked btf with offs NULL. On "suspect" the table is dropped and the
+ * checking pass runs from scratch to find and word the first broken rule, so
+ * a malformed blob gets the same error either way. Rule for changes: the
+ * screening pass may say "suspect" for valid input (it only costs time) but
+ * must never accept what the checking pass refuses; a rule added to one pass
+ * goes into both (tests/unit/bv_screen.c holds them to it).
+ */
+int eb_btf_screen(struct ebpf_btf *btf);
+/* eb_btf_parse() with the checking pass alone (tests and fuzzing compare the two). */
+int eb_btf_parse_checked(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
+			 struct ebpf_btf **out);
+/* Parses whose screening said "suspect" (tests: the fast path is taken for valid input). */
+extern atomic_uint eb_btf_screen_suspects;
+
 /* Byte-swap a foreign-order BTF blob in place (bounds-checked walk). */
 int eb_btf_swap(uint8_t *data, size_t size);
 

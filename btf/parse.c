@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * eb_btf_parse(): one pass over the type section that checks every record and
- * fills the id -> offset table, then a second, cheap pass over the ids for what
- * needs the whole table (kinds of referenced types, reference cycles).
+ * eb_btf_parse(): the screening pass (parse_screen.c) decides quickly whether
+ * the BTF is valid; only when it is not does the checking pass here run: one
+ * pass over the type section that checks every record and fills the id ->
+ * offset table, then a second, cheap pass over the ids for what needs the whole
+ * table (kinds of referenced types, reference cycles), stopping at the first
+ * rule broken with a message that names the type and the rule.
  *
  * Validation is complete so that accessors (eb_btf_type(), member walks, ...)
  * can trust the data afterwards: sizes, kinds, every referenced id and every
@@ -494,18 +497,19 @@ static int check_header(struct ebpf_btf *btf, const struct btf_header *h, size_t
 	return 0;
 }
 
-static int validate(struct ebpf_btf *btf, bool trusted)
+atomic_uint eb_btf_screen_suspects;
+
+/*
+ * The checking pass: every rule in order, stopping at the first that fails
+ * with the message that names it. Run alone by eb_btf_parse_checked(), and by
+ * eb_btf_parse() only when the screening pass (parse_screen.c) found something
+ * wrong, which puts the same error on the same input at a fraction of the cost.
+ */
+static int check_all(struct ebpf_btf *btf)
 {
-	struct btf_header h;
 	struct vstate s = { .btf = btf, .cap_deferred = 64 };
 	int err;
 
-	memcpy(&h, btf->raw, sizeof(h));
-	err = check_header(btf, &h, btf->raw_size);
-	if (err)
-		return err;
-	if (trusted)
-		return eb_btf_build_offsets(btf);
 	s.deferred = s.small_deferred;
 	s.str_end = eb_btf_str_end(btf);
 	err = first_pass(&s);
@@ -516,23 +520,57 @@ static int validate(struct ebpf_btf *btf, bool trusted)
 	return err;
 }
 
-static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem, bool trusted,
-		 struct ebpf_btf **out);
+enum validation { CHECK_ALL, SCREEN_FIRST, TRUSTED };
+
+static int validate(struct ebpf_btf *btf, enum validation how)
+{
+	struct btf_header h;
+	int err;
+
+	memcpy(&h, btf->raw, sizeof(h));
+	err = check_header(btf, &h, btf->raw_size);
+	if (err)
+		return err;
+	if (how == TRUSTED)
+		return eb_btf_build_offsets(btf);
+	if (how == SCREEN_FIRST) {
+		err = eb_btf_screen(btf);
+		if (err <= 0)
+			return err;
+		/* Suspect: start over with the checking pass, which words the error. */
+		atomic_fetch_add_explicit(&eb_btf_screen_suspects, 1, memory_order_relaxed);
+		eb_free(btf->offs);
+		btf->offs = NULL;
+		btf->nr = 0;
+		btf->nr_datasecs = 0;
+		btf->datasecs_listed = false;
+	}
+	return check_all(btf);
+}
+
+static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
+		 enum validation how, struct ebpf_btf **out);
 
 int eb_btf_parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
 		 struct ebpf_btf **out)
 {
-	return parse(data, size, base, mem, false, out);
+	return parse(data, size, base, mem, SCREEN_FIRST, out);
+}
+
+int eb_btf_parse_checked(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
+			 struct ebpf_btf **out)
+{
+	return parse(data, size, base, mem, CHECK_ALL, out);
 }
 
 int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
 			 struct ebpf_btf **out)
 {
-	return parse(data, size, base, mem, true, out);
+	return parse(data, size, base, mem, TRUSTED, out);
 }
 
-static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem, bool trusted,
-		 struct ebpf_btf **out)
+static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
+		 enum validation how, struct ebpf_btf **out)
 {
 	struct ebpf_btf *btf;
 	uint16_t magic;
@@ -577,7 +615,7 @@ static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_b
 		btf->raw = data;
 	}
 	/* A foreign-order blob was not produced by the running kernel: never trusted. */
-	err = validate(btf, trusted && !swap);
+	err = validate(btf, how == TRUSTED && swap ? SCREEN_FIRST : how);
 	if (err)
 		goto fail;
 	*out = btf;

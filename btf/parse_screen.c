@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The fast screening pass of eb_btf_parse(): the same rules as the checking
+ * pass in parse.c, answered only as "all good" or "something is wrong here".
+ *
+ * Why two validators: an object compiled against a full vmlinux.h carries
+ * thousands of types and ten thousand members, and checking them one
+ * condition, one branch and one message at a time was ~170 instructions a type,
+ * 97% of opening such an object. Valid input is the case to make fast; only
+ * invalid input needs to know which rule failed first. So this pass folds the
+ * per-record conditions into a few accumulators (largest string offset, largest
+ * referenced id, largest referenced id minus one for references that must not be
+ * void, largest member end bit, an OR of failed fixed-field checks) that are
+ * compared once, at the end of each type or of the whole section, and builds the
+ * id -> offset table on the way. Whenever it says "suspect", parse.c throws its
+ * table away and runs the checking pass from scratch, which finds the first
+ * failing rule in the same order as before and words the message; so errors are
+ * exactly what they were, and valid input never pays for the messages.
+ *
+ * The one property that matters: this pass must never accept what the checking
+ * pass refuses (a false "suspect" only costs time). tests/unit/bv_screen.c holds
+ * both passes to that on mutated blobs.
+ *
+ * We measured the other route, validating each type lazily on first access:
+ * it saves the remaining ~25 instructions a type at open, but every accessor
+ * (and every direct reader of btf->offs in btf/, lib/ and relo/) would then have
+ * to pass a gate and handle a type refused late, and a full load touches every
+ * type anyway (the BTF is sanitized and sent). Eager, complete validation keeps
+ * the rule that a parsed BTF is trustworthy everywhere.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "btf/btf_internal.h"
+#include "lib/alloc.h"
+
+#define KBIT(k) (1u << BTF_KIND_##k)
+/* Kinds whose `type` (array: element) is followed when resolving; must not form a cycle. */
+#define CHAIN_KINDS (KBIT(PTR) | KBIT(TYPEDEF) | KBIT(VOLATILE) | KBIT(CONST) | KBIT(RESTRICT) | \
+		     KBIT(TYPE_TAG) | KBIT(ARRAY) | KBIT(VAR) | KBIT(FUNC) | KBIT(DECL_TAG))
+/* The sizes an INT / FLOAT / ENUM may have, as bit masks over the size. */
+#define INT_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 16))
+#define FLOAT_SIZES ((1u << 2) | (1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
+#define ENUM_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8))
+/* The vlen and kind_flag bits of `info`. */
+#define VLEN_KFLAG 0x8000ffffu
+
+/* Ids must stay representable as positive int32 (as in parse.c). */
+#define SCREEN_MAX_ID 0x7fffffffu
+
+/* What the first step folds every record into; locals of screen_records(), so registers. */
+struct folds {
+	uint32_t max_name;	/* largest string offset used */
+	uint32_t max_ref;	/* largest id referenced where void (0) is allowed */
+	uint32_t max_ref1;	/* largest (id - 1) referenced where void is not: 0 wraps to UINT32_MAX */
+	uint32_t bad;		/* non-zero once a fixed-field rule failed */
+};
+
+/*
+ * What the second step looks at again: chain edges to an id >= their own
+ * (`from` and its `to`, so the step reads no record to find them), and the
+ * FUNC, DATASEC and DECL_TAG ids whose referenced kinds are checked.
+ */
+struct edge {
+	uint32_t from, to;
+};
+struct todo {
+	struct edge *edges;
+	size_t nr_edges, cap_edges;
+	uint32_t *refs;
+	size_t nr_refs, cap_refs;
+	/* in here until there are more (small objects: no allocation) */
+	struct edge small_edges[32];
+	uint32_t small_refs[16];
+};
+
+static inline uint32_t umax(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline bool chain_kind(unsigned kind)
+{
+	return (CHAIN_KINDS >> kind) & 1;
+}
+
+static inline uint32_t chain_next(const struct btf_type *t)
+{
+	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
+}
+
+/* Grow *v (whose first storage is `small`, not to be freed) to hold one more element. */
+static __attribute__((noinline)) int grow_list(void **v, size_t *cap, size_t nr, void *small, size_t elem)
+{
+	void *p = *v == small ? NULL : *v;
+
+	if (eb_grow(&p, cap, nr + 1, elem))
+		return -ENOMEM;
+	if (*v == small)
+		memcpy(p, small, nr * elem);
+	*v = p;
+	return 0;
+}
+
+static inline int push_edge(struct todo *td, uint32_t from, uint32_t to)
+{
+	if (td->nr_edges == td->cap_edges &&
+	    grow_list((void **)&td->edges, &td->cap_edges, td->nr_edges, td->small_edges, sizeof(struct edge)))
+		return -ENOMEM;
+	td->edges[td->nr_edges++] = (struct edge){ from, to };
+	return 0;
+}
+
+static inline int push_ref(struct todo *td, uint32_t id)
+{
+	if (td->nr_refs == td->cap_refs &&
+	    grow_list((void **)&td->refs, &td->cap_refs, td->nr_refs, td->small_refs, sizeof(uint32_t)))
+		return -ENOMEM;
+	td->refs[td->nr_refs++] = id;
+	return 0;
+}
+
+/* Members of a STRUCT/UNION: names, non-void types, every member inside the type. */
+static inline void screen_members(struct folds *s, const struct btf_type *t, uint32_t vlen)
+{
+	const struct btf_member *m = btf_members(t), *end = m + vlen;
+	uint32_t names = 0, types = 0, bits = 0;
+
+	if (!btf_kflag(t)) {
+		for (; m < end; m++) {
+			names = umax(names, m->name_off);
+			types = umax(types, m->type - 1);
+			bits = umax(bits, m->offset);
+		}
+	} else {
+		/* bit offset + bitfield size: 24 + 8 bits, cannot wrap */
+		for (; m < end; m++) {
+			names = umax(names, m->name_off);
+			types = umax(types, m->type - 1);
+			bits = umax(bits, BTF_MEMBER_BIT_OFFSET(m->offset) + BTF_MEMBER_BITFIELD_SIZE(m->offset));
+		}
+	}
+	s->max_name = umax(s->max_name, names);
+	s->max_ref1 = umax(s->max_ref1, types);
+	s->bad |= (uint64_t)bits > (uint64_t)t->size * 8;
+}
+
+/* FUNC_PROTO: anonymous; only the last parameter may be void ("..."). */
+static inline void screen_params(struct folds *s, const struct btf_type *t, uint32_t vlen)
+{
+	const struct btf_param *p = btf_params(t);
+	uint32_t names = 0, types = 0;
+
+	s->bad |= t->name_off;
+	s->max_ref = umax(s->max_ref, t->type);
+	if (!vlen)
+		return;
+	for (uint32_t i = 0; i + 1 < vlen; i++) {
+		names = umax(names, p[i].name_off);
+		types = umax(types, p[i].type - 1);
+	}
+	s->max_name = umax(s->max_name, umax(names, p[vlen - 1].name_off));
+	s->max_ref1 = umax(s->max_ref1, types);
+	s->max_ref = umax(s->max_ref, p[vlen - 1].type);
+}
+
+static inline void screen_enum(struct folds *s, const struct btf_type *t, uint32_t vlen, size_t rec)
+{
+	const uint8_t *r = btf_type_extra(t);
+	uint32_t names = 0;
+
+	s->bad |= t->size > 8 || !((ENUM_SIZES >> t->size) & 1);
+	for (uint32_t i = 0; i < vlen; i++) {
+		uint32_t off;
+
+		memcpy(&off, r + i * rec, 4);
+		names = umax(names, off);
+	}
+	s->max_name = umax(s->max_name, names);
+}
+
+static inline void screen_int(struct folds *s, const struct btf_type *t)
+{
+	uint32_t info = btf_int_info(t), enc = BTF_INT_ENCODING(info);
+
+	s->bad |= (t->info & VLEN_KFLAG) || t->size > 16 || !((INT_SIZES >> t->size) & 1) ||
+		  (info & 0xf000ff00u) || BTF_INT_BITS(info) > 128 ||
+		  BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8 || (enc & (enc - 1)) ||
+		  enc > BTF_INT_BOOL;
+}
+
+static inline void screen_datasec(struct folds *s, const struct btf_type *t, uint32_t vlen)
+{
+	const struct btf_var_secinfo *v = btf_secinfos(t);
+
+	s->bad |= !t->name_off;
+	for (uint32_t i = 0; i < vlen; i++) {
+		s->max_ref1 = umax(s->max_ref1, v[i].type - 1);
+		s->bad |= (uint64_t)v[i].offset + v[i].size > UINT32_MAX;
+	}
+}
+
+/*
+ * First step: walk the records, fill btf->offs, fold every per-type rule into
+ * the accumulators. Returns 0 (all folded), 1 (suspect) or -ENOMEM.
+ */
+static int screen_records(struct ebpf_btf *btf, struct todo *td)
+{
+	const uint8_t *types = btf->types;
+	const uint32_t len = btf->types_len, start = btf->start_id;
+	/* Records are at least 12 bytes: room for the most there can be, so no check per record. */
+	size_t cap = len / sizeof(struct btf_type) + 1;
+	uint32_t *offs, nr = 0, off = 0;
+	struct folds f = { 0 }, *s = &f;
+
+	/* If even that many ids would not fit, let the checking pass say so. */
+	if (start + (uint64_t)(len / sizeof(struct btf_type)) >= SCREEN_MAX_ID)
+		return 1;
+	offs = eb_malloc(cap * sizeof(*offs));
+	if (!offs)
+		return -ENOMEM;
+	btf->offs = offs;
+	btf->datasecs_listed = true;
+	while (off < len) {
+		const struct btf_type *t = (const void *)(types + off);
+		uint32_t rest = len - off, id = start + nr, info, vlen, extra;
+
+		if (rest < sizeof(*t))
+			return 1;
+		rest -= sizeof(*t);
+		offs[nr++] = off;
+		info = t->info;
+		vlen = info & 0xffff;
+		s->max_name = umax(s->max_name, t->name_off);
+		switch ((info >> 24) & 0x1f) {
+		case BTF_KIND_PTR: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
+			s->bad |= vlen;
+			goto ref;
+		case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
+			s->bad |= vlen | !t->name_off;
+		ref:
+			s->max_ref = umax(s->max_ref, t->type);
+			extra = 0;
+			/* A reference cycle needs an edge to an id >= its own: only those are walked later. */
+			if (t->type >= id && push_edge(td, id, t->type))
+				return -ENOMEM;
+			break;
+		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+			extra = vlen * (uint32_t)sizeof(struct btf_member);
+			if (extra > rest)
+				return 1;
+			screen_members(s, t, vlen);
+			break;
+		case BTF_KIND_FUNC_PROTO:
+			extra = vlen * (uint32_t)sizeof(struct btf_param);
+			if (extra > rest)
+				return 1;
+			screen_params(s, t, vlen);
+			break;
+		case BTF_KIND_ARRAY: {
+			const struct btf_array *a = btf_array_info(t);
+
+			extra = sizeof(*a);
+			if (extra > rest)
+				return 1;
+			s->bad |= (info & VLEN_KFLAG) | t->size;
+			s->max_ref1 = umax(s->max_ref1, a->type - 1);
+			s->max_ref = umax(s->max_ref, a->index_type);
+			if (a->type >= id && push_edge(td, id, a->type))
+				return -ENOMEM;
+			break;
+		}
+		case BTF_KIND_FWD:
+			extra = 0;
+			s->bad |= vlen | t->type | !t->name_off;
+			break;
+		case BTF_KIND_ENUM:
+			extra = vlen * (uint32_t)sizeof(struct btf_enum);
+			if (extra > rest)
+				return 1;
+			screen_enum(s, t, vlen, sizeof(struct btf_enum));
+			break;
+		case BTF_KIND_ENUM64:
+			extra = vlen * (uint32_t)sizeof(struct btf_enum64);
+			if (extra > rest)
+				return 1;
+			screen_enum(s, t, vlen, sizeof(struct btf_enum64));
+			break;
+		case BTF_KIND_INT:
+			extra = 4;
+			if (extra > rest)
+				return 1;
+			screen_int(s, t);
+			break;
+		case BTF_KIND_FLOAT:
+			extra = 0;
+			s->bad |= (info & VLEN_KFLAG) || t->size > 16 || !((FLOAT_SIZES >> t->size) & 1) ||
+				  !t->name_off;
+			break;
+		case BTF_KIND_FUNC:
+			extra = 0;
+			s->bad |= vlen > BTF_FUNC_EXTERN || !t->name_off;
+			s->max_ref1 = umax(s->max_ref1, t->type - 1);
+			if (push_ref(td, id))	/* its type must be a FUNC_PROTO (which ends its chain) */
+				return -ENOMEM;
+			break;
+		case BTF_KIND_VAR:
+			extra = sizeof(struct btf_var);
+			if (extra > rest)
+				return 1;
+			s->bad |= (info & VLEN_KFLAG) || btf_var_info(t)->linkage > BTF_VAR_GLOBAL_EXTERN ||
+				  !t->name_off;
+			s->max_ref1 = umax(s->max_ref1, t->type - 1);
+			if (t->type >= id && push_edge(td, id, t->type))
+				return -ENOMEM;
+			break;
+		case BTF_KIND_DATASEC:
+			extra = vlen * (uint32_t)sizeof(struct btf_var_secinfo);
+			if (extra > rest)
+				return 1;
+			screen_datasec(s, t, vlen);
+			if (btf->nr_datasecs < EB_BTF_LISTED_DATASECS)
+				btf->datasec_ids[btf->nr_datasecs++] = id;
+			else
+				btf->datasecs_listed = false;
+			if (push_ref(td, id))	/* its entries must be VARs or FUNCs */
+				return -ENOMEM;
+			break;
+		case BTF_KIND_DECL_TAG:
+			extra = sizeof(struct btf_decl_tag);
+			if (extra > rest)
+				return 1;
+			s->bad |= vlen || !t->name_off ||
+				  ((const struct btf_decl_tag *)btf_type_extra(t))->component_idx < -1;
+			s->max_ref1 = umax(s->max_ref1, t->type - 1);
+			/* its component must exist; walked whichever way it points, as parse.c does */
+			if (push_ref(td, id) || push_edge(td, id, t->type))
+				return -ENOMEM;
+			break;
+		default:
+			return 1;
+		}
+		off += sizeof(*t) + extra;
+	}
+	btf->nr = nr;
+	/* Give back a mostly unused table (many members per type): realloc shrinks in place. */
+	if (nr && (cap - nr) * sizeof(*offs) > 16384) {
+		offs = eb_realloc(offs, (size_t)nr * sizeof(*offs));
+		if (offs)
+			btf->offs = offs;
+	}
+	if (s->bad || s->max_name >= eb_btf_str_end(btf))
+		return 1;
+	/* Valid ids are 1 .. start + nr - 1; (id - 1) turns void into UINT32_MAX. */
+	if (s->max_ref >= start + nr || s->max_ref1 >= start + nr - 1)
+		return 1;
+	return 0;
+}
+
+enum { UNSEEN = 0, ON_PATH = 1, DONE = 2 };
+
+static inline const struct btf_type *own_type(const struct ebpf_btf *btf, uint32_t id)
+{
+	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
+}
+
+/* Whether the chain from `id` ends (memoised in state: each id walked at most twice). */
+static bool chain_ends(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
+{
+	uint32_t cur = id, first = btf->start_id;
+	bool ends;
+
+	while (cur >= first && state[cur - first] == UNSEEN) {
+		const struct btf_type *t = own_type(btf, cur);
+
+		if (!chain_kind(btf_kind(t)))
+			break;
+		state[cur - first] = ON_PATH;
+		cur = chain_next(t);
+	}
+	ends = !(cur >= first && state[cur - first] == ON_PATH);
+	for (cur = id; cur >= first && state[cur - first] == ON_PATH;) {
+		state[cur - first] = DONE;
+		cur = chain_next(own_type(btf, cur));
+	}
+	return ends;
+}
+
+/* The kinds a FUNC, DATASEC or DECL_TAG refers to (ids are known in range here). */
+static bool refs_fit(const struct ebpf_btf *btf, const struct btf_type *t)
+{
+	const struct btf_type *r;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_FUNC:
+		r = eb_btf_type(btf, t->type);
+		return r && btf_kind(r) == BTF_KIND_FUNC_PROTO;
+	case BTF_KIND_DATASEC:
+		for (unsigned i = 0; i < btf_vlen(t); i++) {
+			unsigned k = btf_kind(eb_btf_type(btf, btf_secinfos(t)[i].type));
+
+			if (k != BTF_KIND_VAR && k != BTF_KIND_FUNC)
+				return false;
+		}
+		return true;
+	case BTF_KIND_DECL_TAG: {
+		int32_t comp = ((const struct btf_decl_tag *)btf_type_extra(t))->component_idx;
+		unsigned k;
+
+		if (comp == -1)
+			return true;
+		r = eb_btf_type(btf, t->type);
+		k = btf_kind(r);
+		if (k == BTF_KIND_FUNC)
+			return (uint32_t)comp < btf_vlen(eb_btf_type(btf, r->type));
+		return (k == BTF_KIND_STRUCT || k == BTF_KIND_UNION) && (uint32_t)comp < btf_vlen(r);
+	}
+	default:
+		return true;
+	}
+}
+
+/*
+ * Second step, over what the first set aside: referenced kinds, then reference
+ * cycles. Most forward edges point at a type that ends a chain (a pointer to a
+ * struct defined later): one look at its kind settles those, without the
+ * walk's state array.
+ */
+static int screen_refs(const struct ebpf_btf *btf, const struct todo *td)
+{
+	uint8_t small[256], *state = NULL;
+	int ret = 0;
+
+	for (size_t i = 0; i < td->nr_refs; i++)
+		if (!refs_fit(btf, own_type(btf, td->refs[i])))
+			return 1;
+	for (size_t i = 0; i < td->nr_edges && !ret; i++) {
+		uint32_t from = td->edges[i].from, to = td->edges[i].to;
+
+		if (to < btf->start_id || !chain_kind(btf_kind(own_type(btf, to))))
+			continue;
+		if (!state) {
+			state = btf->nr <= sizeof(small) ? memset(small, 0, btf->nr) : eb_calloc(btf->nr, 1);
+			if (!state)
+				return -ENOMEM;
+		}
+		if (state[from - btf->start_id] == UNSEEN && !chain_ends(btf, state, from))
+			ret = 1;
+	}
+	if (state != small)
+		eb_free(state);
+	return ret;
+}
+
+int eb_btf_screen(struct ebpf_btf *btf)
+{
+	struct todo td = { .cap_edges = 32, .cap_refs = 16 };
+	int ret;
+
+	td.edges = td.small_edges;
+	td.refs = td.small_refs;
+	ret = screen_records(btf, &td);
+	if (!ret)
+		ret = screen_refs(btf, &td);
+	if (td.edges != td.small_edges)
+		eb_free(td.edges);
+	if (td.refs != td.small_refs)
+		eb_free(td.refs);
+	return ret;
+}
