@@ -357,33 +357,38 @@ static int scan_sections(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *
 	e->data_secs = lists + n;
 	e->rel_secs = lists + (size_t)n * 2;
 	e->kept_secs = lists + (size_t)n * 3;
+	/* In locals: the stores below could alias e's fields, which the compiler would then reload. */
+	const uint8_t *const buf = e->buf;
+	const uint64_t size = e->size;
+	struct eb_elf_sec *const secs = e->secs;
+
 	for (uint32_t i = 0; i < n; i++) {
-		struct eb_elf_sec *s = &e->secs[i];
+		struct eb_elf_sec *s = &secs[i];
 		bool has_bytes;
 		Elf64_Shdr sh;
 		int err;
 
 		load_shdr(e, shdrs, i, &sh);
-		*s = (struct eb_elf_sec){
-			.name = "",
-			.type = sh.sh_type,
-			.flags = (uint32_t)sh.sh_flags,
-			.size = sh.sh_size,
-			.link = sh.sh_link,
-			.info = sh.sh_info,
-			.entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize,
-			.file_off = sh.sh_offset,
-			.text = -1,
-			.map = -1,
-		};
+		s->name = "";
+		s->data = NULL;
+		s->size = sh.sh_size;
+		s->file_off = sh.sh_offset;
+		s->flags = (uint32_t)sh.sh_flags;
+		s->type = sh.sh_type;
+		s->link = sh.sh_link;
+		s->info = sh.sh_info;
+		s->entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize;
+		s->text = -1;
+		s->map = -1;
+		s->kind = EB_ELF_SEC_OTHER;
 		if (i == 0)
 			continue;
 		has_bytes = sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NULL;
 		if (has_bytes) {
-			if (!in_bounds(sh.sh_offset, sh.sh_size, e->size))
+			if (!in_bounds(sh.sh_offset, sh.sh_size, size))
 				return extent_error(e, i, &sh);
-			if (e->buf)
-				s->data = e->buf + sh.sh_offset;
+			if (buf)
+				s->data = buf + sh.sh_offset;
 		}
 		if (sh.sh_name >= names_size ||
 		    (!terminated && !memchr(names + sh.sh_name, '\0', names_size - sh.sh_name)))
