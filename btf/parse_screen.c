@@ -470,11 +470,15 @@ static int screen_refs(const struct ebpf_btf *btf, const struct todo *td)
 
 int eb_btf_screen(struct ebpf_btf *btf)
 {
-	struct todo td = { .cap_edges = 32, .cap_refs = 16 };
+	struct todo td;	/* not zeroed whole: its small arrays are written before they are read */
 	int ret;
 
 	td.edges = td.small_edges;
+	td.nr_edges = 0;
+	td.cap_edges = sizeof(td.small_edges) / sizeof(td.small_edges[0]);
 	td.refs = td.small_refs;
+	td.nr_refs = 0;
+	td.cap_refs = sizeof(td.small_refs) / sizeof(td.small_refs[0]);
 	ret = screen_records(btf, &td);
 	if (!ret)
 		ret = screen_refs(btf, &td);
