@@ -25,7 +25,7 @@ void eb_btf_put(struct ebpf_btf *btf)
 	eb_btf_index_free(atomic_load_explicit(&btf->index, memory_order_acquire));
 	eb_btf_kinds_free(atomic_load_explicit(&btf->kinds, memory_order_acquire));
 	pthread_mutex_destroy(&btf->index_lock);
-	eb_free(btf->offs);
+	eb_btf_free_offsets(btf);
 	eb_free(btf->owned);
 	if (btf->map)
 		munmap(btf->map, btf->map_size);
@@ -63,7 +63,7 @@ const struct btf_type *eb_btf_type(const struct ebpf_btf *btf, uint32_t id)
 		btf = btf->base;
 	if (id < btf->start_id || id - btf->start_id >= btf->nr)
 		return NULL;
-	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
+	return (const void *)(btf->types + eb_btf_off(btf, id - btf->start_id));
 }
 
 const char *eb_btf_str(const struct ebpf_btf *btf, uint32_t off)

@@ -12,6 +12,7 @@
 
 struct eb_btf_index;
 struct eb_btf_kinds;
+struct eb_btf_segs;
 
 struct ebpf_btf {
 	atomic_uint refcnt;
@@ -28,8 +29,14 @@ struct ebpf_btf {
 	const char *strs;	/* string section (this BTF's own strings) */
 	uint32_t strs_len;
 
-	/* Offsets into `types` of this BTF's own ids, start_id..start_id+nr-1. */
+	/*
+	 * Offsets into `types` of this BTF's own ids, start_id..start_id+nr-1:
+	 * one table (offs), or, for big trusted BTF walked in parts, the parts'
+	 * own slices (segs, offs NULL; see below). Read them with eb_btf_off() or
+	 * run by run with eb_btf_run().
+	 */
 	uint32_t *offs;
+	struct eb_btf_segs *segs;
 	uint32_t nr;
 	uint32_t start_id;	/* 1, or base's type count */
 	uint32_t start_str;	/* 0, or base's total string length */
@@ -84,6 +91,60 @@ int eb_btf_parse_trusted(const void *data, size_t size, struct ebpf_btf *base, e
 int eb_btf_build_offsets(struct ebpf_btf *btf);
 /* Tables built by the parted walk, not its one-chain fallback (tests: the fast path is taken). */
 extern atomic_uint eb_btf_parted_walks;
+/* Free the table eb_btf_build_offsets() or the full parse made. */
+void eb_btf_free_offsets(struct ebpf_btf *btf);
+
+/*
+ * The table of a BTF walked in parts (offsets.c) stays in the slices the parts
+ * wrote, one segment each, rather than being copied together: that copy, and
+ * the fresh pages it writes, were ~40 us of a ~300 us kernel-BTF open. Every
+ * segment but the last holds at least 2^EB_BTF_SEG_SHIFT ids, so a bucket of
+ * that many ids straddles at most one segment boundary: bucket[] names the
+ * segment at the bucket's start, one comparison settles the rest.
+ */
+#define EB_BTF_SEGS 8
+#define EB_BTF_SEG_SHIFT 9
+struct eb_btf_segs {
+	void *mem;				/* the slices' one allocation */
+	unsigned n;				/* segments */
+	uint32_t first[EB_BTF_SEGS + 1];	/* index (id - start_id) of each one's first id; first[n] = nr */
+	const uint32_t *offs[EB_BTF_SEGS];	/* segment k's entries, offs[k][idx - first[k]] */
+	uint8_t bucket[];			/* segment holding index b << EB_BTF_SEG_SHIFT */
+};
+
+/* Offset in btf->types of own index `idx` (id - start_id, < nr). */
+static inline uint32_t eb_btf_off(const struct ebpf_btf *btf, uint32_t idx)
+{
+	const struct eb_btf_segs *s = btf->segs;
+	unsigned k;
+
+	if (!s)
+		return btf->offs[idx];
+	k = s->bucket[idx >> EB_BTF_SEG_SHIFT];
+	k += idx >= s->first[k + 1];
+	return s->offs[k][idx - s->first[k]];
+}
+
+/*
+ * The table as runs of consecutive entries, for loops over every own type:
+ * run r (< eb_btf_runs()) holds indexes *first .. *first + *n - 1.
+ */
+static inline unsigned eb_btf_runs(const struct ebpf_btf *btf)
+{
+	return btf->segs ? btf->segs->n : 1;
+}
+
+static inline const uint32_t *eb_btf_run(const struct ebpf_btf *btf, unsigned r, uint32_t *first, uint32_t *n)
+{
+	if (!btf->segs) {
+		*first = 0;
+		*n = btf->nr;
+		return btf->offs;
+	}
+	*first = btf->segs->first[r];
+	*n = btf->segs->first[r + 1] - *first;
+	return btf->segs->offs[r];
+}
 /* eb_btf_load_file() for a file of the running kernel's /sys/kernel/btf (see above). */
 int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf_btf **out);
 

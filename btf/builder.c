@@ -66,10 +66,15 @@ int eb_btf_builder_new(const struct ebpf_btf *src, struct eb_btf_builder **out)
 	}
 	memcpy(b->types, src->types, src->types_len);
 	b->types_len = src->types_len;
-	memcpy(b->offs, src->offs, (size_t)src->nr * sizeof(*b->offs));
+	for (unsigned r = 0; r < eb_btf_runs(src); r++) {
+		uint32_t first, n;
+		const uint32_t *offs = eb_btf_run(src, r, &first, &n);
+
+		memcpy(b->offs + first, offs, (size_t)n * sizeof(*b->offs));
+	}
 	b->nr = src->nr;
 	for (uint32_t i = 0; i < src->nr; i++)
-		b->room[i] = (uint32_t)eb_btf_extra_size((const void *)(src->types + src->offs[i]));
+		b->room[i] = (uint32_t)eb_btf_extra_size((const void *)(src->types + b->offs[i]));
 	memcpy(b->strs, src->strs, src->strs_len);
 	b->strs_len = src->strs_len;
 	*out = b;

@@ -92,14 +92,12 @@ static size_t lower_bound(const struct want *w, size_t n, uint16_t key)
 	return lo;
 }
 
-/* One pass over `btf`'s own types (its base is scanned separately, first). */
-static void scan_one(const struct ebpf_btf *btf, struct scan_state *st)
+/* Types first..first+n-1 (own indexes), their offsets in `offs`; true once every name is resolved. */
+static bool scan_run(const struct ebpf_btf *btf, struct scan_state *st, const uint32_t *offs, uint32_t first,
+		     uint32_t n, uint32_t fast_end)
 {
-	/* names starting in the last 8 bytes of the table are hashed from a copy */
-	uint32_t fast_end = btf->strs_len >= 8 ? btf->strs_len - 8 : 0;
-
-	for (uint32_t i = 0; i < btf->nr && st->left; i++) {
-		const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
+	for (uint32_t i = 0; i < n && st->left; i++) {
+		const struct btf_type *t = (const void *)(btf->types + offs[i]);
 		uint32_t rel = t->name_off - btf->start_str;
 		const char *tn;
 		uint16_t key;
@@ -121,9 +119,25 @@ static void scan_one(const struct ebpf_btf *btf, struct scan_state *st)
 
 			if (st->ids[w->idx] != -ENOENT || (w->kind && w->kind != kind) || strcmp(tn, w->name))
 				continue;
-			st->ids[w->idx] = (int32_t)(btf->start_id + i);
+			st->ids[w->idx] = (int32_t)(btf->start_id + first + i);
 			st->left--;
 		}
+	}
+	return !st->left;
+}
+
+/* One pass over `btf`'s own types (its base is scanned separately, first). */
+static void scan_one(const struct ebpf_btf *btf, struct scan_state *st)
+{
+	/* names starting in the last 8 bytes of the table are hashed from a copy */
+	uint32_t fast_end = btf->strs_len >= 8 ? btf->strs_len - 8 : 0;
+
+	for (unsigned r = 0; r < eb_btf_runs(btf); r++) {
+		uint32_t first, n;
+		const uint32_t *offs = eb_btf_run(btf, r, &first, &n);
+
+		if (scan_run(btf, st, offs, first, n, fast_end))
+			return;
 	}
 }
 

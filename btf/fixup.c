@@ -64,7 +64,7 @@ int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb
 	/* Validation listed the DATASECs (a handful) unless there were too many. */
 	for (uint32_t i = 0; i < (btf->datasecs_listed ? btf->nr_datasecs : btf->nr); i++) {
 		uint32_t idx = btf->datasecs_listed ? btf->datasec_ids[i] - btf->start_id : i;
-		struct btf_type *t = (struct btf_type *)(types + btf->offs[idx]);
+		struct btf_type *t = (struct btf_type *)(types + eb_btf_off(btf, idx));
 		int err;
 
 		if (btf_kind(t) != BTF_KIND_DATASEC)

@@ -82,7 +82,7 @@ static struct eb_btf_index *build(const struct ebpf_btf *btf)
 	uint32_t named = 0, slots = 16, i;
 
 	for (i = 0; i < btf->nr; i++)
-		named += ((const struct btf_type *)(btf->types + btf->offs[i]))->name_off != 0;
+		named += ((const struct btf_type *)(btf->types + eb_btf_off(btf, i)))->name_off != 0;
 	while (slots < named + named / 2 + 1)
 		slots *= 2;
 	idx = eb_calloc(1, sizeof(*idx));
@@ -98,7 +98,7 @@ static struct eb_btf_index *build(const struct ebpf_btf *btf)
 	while (idx->id_bits < 32 && (1ull << idx->id_bits) <= btf->nr)
 		idx->id_bits++;
 	for (i = 0; i < btf->nr; i++) {
-		const struct btf_type *t = (const void *)(btf->types + btf->offs[i]);
+		const struct btf_type *t = (const void *)(btf->types + eb_btf_off(btf, i));
 		const char *name;
 		uint64_t h;
 		uint32_t pos;
@@ -180,9 +180,8 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 {
 	/* Locals: the compiler cannot keep btf's fields in registers across fn(). */
 	const uint8_t *types = btf->types;
-	const uint32_t *offs = btf->offs;
 	const struct eb_btf_kinds *kinds = kind ? atomic_load_explicit(&btf->kinds, memory_order_acquire) : NULL;
-	uint32_t nr = btf->nr, i;
+	uint32_t i;
 
 	if (kind == BTF_KIND_DATASEC && btf->datasecs_listed) {
 		for (i = 0; i < btf->nr_datasecs; i++) {
@@ -198,11 +197,19 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 		const uint32_t *idx = eb_btf_kinds_of(kinds, kind, &cnt);
 
 		const char *strs = btf->strs;
-		uint32_t start_str = btf->start_str, strs_len = btf->strs_len;
+		uint32_t start_str = btf->start_str, strs_len = btf->strs_len, first, n;
+		/* the indexes ascend: follow the table's runs rather than look each one up */
+		unsigned r = 0;
+		const uint32_t *offs = eb_btf_run(btf, 0, &first, &n);
 
 		for (i = 0; i < cnt; i++) {
-			const struct btf_type *t = (const void *)(types + offs[idx[i]]);
-			uint32_t rel = t->name_off - start_str;
+			const struct btf_type *t;
+			uint32_t rel;
+
+			while (idx[i] - first >= n)
+				offs = eb_btf_run(btf, ++r, &first, &n);
+			t = (const void *)(types + offs[idx[i] - first]);
+			rel = t->name_off - start_str;
 
 			if (!t->name_off)
 				continue;
@@ -213,18 +220,24 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 		}
 		return i;	/* charged for what it walked */
 	}
-	for (i = 0; i < nr; i++) {
-		const struct btf_type *t = (const void *)(types + offs[i]);
-		const char *tn;
+	for (unsigned r = 0, walked = 0; r < eb_btf_runs(btf); r++) {
+		uint32_t first, n;
+		const uint32_t *offs = eb_btf_run(btf, r, &first, &n);
 
-		if ((kind && btf_kind(t) != kind) || !t->name_off)
-			continue;
-		tn = t->name_off - btf->start_str < btf->strs_len ? btf->strs + (t->name_off - btf->start_str)
-								   : eb_btf_name(btf, t);
-		if (name_matches(tn, name, elen, exact) && !fn(ctx, btf->start_id + i))
-			break;
+		for (i = 0; i < n; i++) {
+			const struct btf_type *t = (const void *)(types + offs[i]);
+			const char *tn;
+
+			if ((kind && btf_kind(t) != kind) || !t->name_off)
+				continue;
+			tn = t->name_off - btf->start_str < btf->strs_len ? btf->strs + (t->name_off - btf->start_str)
+									   : eb_btf_name(btf, t);
+			if (name_matches(tn, name, elen, exact) && !fn(ctx, btf->start_id + first + i))
+				return walked + i;
+		}
+		walked += n;
 	}
-	return i;
+	return btf->nr;
 }
 
 /*
@@ -265,7 +278,7 @@ static int each_match(const struct ebpf_btf *cbtf, const char *name, size_t elen
 
 		if ((idx->id_bits < 32 && slot >> idx->id_bits != tag))
 			continue;
-		t = (const void *)(btf->types + btf->offs[i]);
+		t = (const void *)(btf->types + eb_btf_off(btf, i));
 		if (kind && btf_kind(t) != kind)
 			continue;
 		if (!name_matches(eb_btf_name(btf, t), name, elen, exact))

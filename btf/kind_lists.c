@@ -45,14 +45,18 @@ static struct eb_btf_kinds *build(const struct ebpf_btf *btf)
 	 * past BTF_KIND_MAX cannot occur: both parsers refuse unknown kinds.
 	 */
 	const uint8_t *types = btf->types;
-	const uint32_t *offs = btf->offs;
 	uint32_t nr = btf->nr, *idx = k->idx;
 
-	for (uint32_t i = 0; i < nr; i++) {
-		uint8_t kind = (uint8_t)btf_kind((const void *)(types + offs[i]));
+	for (unsigned r = 0; r < eb_btf_runs(btf); r++) {
+		uint32_t first, n;
+		const uint32_t *offs = eb_btf_run(btf, r, &first, &n);
 
-		kind_of[i] = kind;
-		next[kind + 1]++;
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t kind = (uint8_t)btf_kind((const void *)(types + offs[i]));
+
+			kind_of[first + i] = kind;
+			next[kind + 1]++;
+		}
 	}
 	k->start[0] = 0;
 	for (unsigned kind = 1; kind <= BTF_KIND_MAX + 1; kind++) {

@@ -18,6 +18,11 @@
  * boundaries are the true ones. If they never meet, or anything else looks
  * wrong, the whole section is walked again as one chain, which is the only
  * walk that reports errors. The answer is thus always that of the plain walk.
+ *
+ * Each part writes its offsets into its own slice of one allocation, and the
+ * slices stay the table (struct eb_btf_segs, read through eb_btf_off()):
+ * copying them together cost a memmove of the whole table and a page fault
+ * for every page of it not already touched, ~40 us of a ~300 us open.
  */
 #include <errno.h>
 #include <string.h>
@@ -161,12 +166,22 @@ struct part {
  * locals: kept in the structs, every step would go through memory and each
  * chain would wait on store forwarding (the slices and counts may, they are
  * not on the chain).
+ *
+ * Each step also prefetches the record's name (a prefetch never faults, so a
+ * name_off out of range costs nothing): the name lookups that follow an open
+ * (eb_btf_find_many over ~60,000 names) then find them in cache instead of
+ * memory. Measured with caches flushed between runs, as after any other
+ * work: open + 20 lookups ~40 us faster; with warm caches no change.
  */
+#define PREFETCH_NAME(at) \
+	__builtin_prefetch((const void *)(strs + *(const uint32_t *)(types + (at))), 0, 0)
+
 #define STEP(k)                                                                      \
 	do {                                                                         \
 		if (c##k < p[k].end) {                                               \
 			uint32_t at_ = (uint32_t)c##k;                               \
 			p[k].out[p[k].n++] = at_;                                    \
+			PREFETCH_NAME(at_);                                          \
 			c##k = at_ + (uint64_t)table_size(*(const uint32_t *)(types + at_ + 4)); \
 			live = true;                                                 \
 		}                                                                    \
@@ -175,22 +190,34 @@ struct part {
 #define FAST_STEP(k)                                                                 \
 	do {                                                                         \
 		uint32_t at_ = (uint32_t)c##k;                                       \
-		p[k].out[p[k].n++] = at_;                                            \
+		o##k[i] = at_;                                                       \
+		PREFETCH_NAME(at_);                                                  \
 		c##k = at_ + (uint64_t)table_size(*(const uint32_t *)(types + at_ + 4)); \
 	} while (0)
 
-static void walk_lockstep(const uint8_t *types, struct part *p)
+/* `strs`: the address name offset 0 would have (names are prefetched, never read, here) */
+static void walk_lockstep(const uint8_t *types, struct part *p, uintptr_t strs)
 {
 	uint64_t c0 = p[0].cur, c1 = p[1].cur, c2 = p[2].cur, c3 = p[3].cur;
 	uint64_t c4 = p[4].cur, c5 = p[5].cur, c6 = p[6].cur, c7 = p[7].cur;
+	/* the slices are empty on entry */
+	uint32_t *o0 = p[0].out, *o1 = p[1].out, *o2 = p[2].out, *o3 = p[3].out;
+	uint32_t *o4 = p[4].out, *o5 = p[5].out, *o6 = p[6].out, *o7 = p[7].out;
+	uint32_t i = 0;
 	bool live = true;
 
-	/* all eight inside their parts: no per-step test (the common case, fewest instructions) */
+	/*
+	 * All eight inside their parts: no per-step test, and since every part
+	 * takes one step per round, one index serves all slices.
+	 */
 	while (c0 < p[0].end && c1 < p[1].end && c2 < p[2].end && c3 < p[3].end && c4 < p[4].end &&
 	       c5 < p[5].end && c6 < p[6].end && c7 < p[7].end) {
 		FAST_STEP(0); FAST_STEP(1); FAST_STEP(2); FAST_STEP(3);
 		FAST_STEP(4); FAST_STEP(5); FAST_STEP(6); FAST_STEP(7);
+		i++;
 	}
+	for (int k = 0; k < CHAINS; k++)
+		p[k].n = i;
 	/* parts differ in record sizes, so they end at different steps: a finished one just sits out */
 	while (live) {
 		live = false;
@@ -248,15 +275,43 @@ static void prefault(uint32_t *from, size_t n)
 		(void)madvise((void *)lo, hi - lo, EB_MADV_POPULATE_WRITE);
 }
 
+/*
+ * The segments' map: first index of each, and for every bucket of
+ * 2^EB_BTF_SEG_SHIFT indexes the segment at its start (eb_btf_off()).
+ */
+static struct eb_btf_segs *map_segments(uint32_t *mem, const struct part *p, uint32_t nr)
+{
+	size_t buckets = ((size_t)(nr - 1) >> EB_BTF_SEG_SHIFT) + 1;
+	struct eb_btf_segs *segs = eb_malloc(sizeof(*segs) + buckets);
+	uint32_t first = 0;
+	unsigned k = 0;
+
+	if (!segs)
+		return NULL;
+	segs->mem = mem;
+	segs->n = CHAINS;
+	for (int i = 0; i < CHAINS; i++) {
+		segs->first[i] = first;
+		segs->offs[i] = p[i].out;
+		first += p[i].n;
+	}
+	segs->first[CHAINS] = nr;
+	for (size_t b = 0; b < buckets; b++) {
+		while (k + 1 < CHAINS && segs->first[k + 1] <= (uint32_t)(b << EB_BTF_SEG_SHIFT))
+			k++;
+		segs->bucket[b] = (uint8_t)k;
+	}
+	return segs;
+}
+
 /* 0, or 1 when the parts did not fit together (then walk_one_chain decides), or -ENOMEM. */
 static int walk_parts(struct ebpf_btf *btf)
 {
 	const uint8_t *types = btf->types;
-	uint32_t len = btf->types_len, extra[SYNC_WINDOW], nr_extra;
-	/* every record is at least 12 bytes: part k's records fit from index start/12 + k on */
-	size_t cap = len / sizeof(struct btf_type) + CHAINS + 1, nr;
+	uint32_t len = btf->types_len, nr_extra;
+	size_t total = 0, nr = 0;
 	struct part p[CHAINS];
-	uint32_t *offs, *shrunk;
+	uint32_t *mem;
 
 	for (int k = 0; k < CHAINS; k++) {
 		uint32_t s = k ? (uint32_t)((uint64_t)len * k / CHAINS) & ~3u : 0, limit = s + 4096;
@@ -271,44 +326,68 @@ static int walk_parts(struct ebpf_btf *btf)
 			p[k - 1].end = s;
 	}
 	p[CHAINS - 1].end = len - sizeof(struct btf_type) + 1;	/* headers are read whole */
-	offs = eb_malloc(cap * sizeof(*offs));
-	if (!offs)
+	/*
+	 * One slice per part, in order: room for as many records as its bytes can
+	 * hold (each is at least 12) and for the records the part before it walks
+	 * past its end until the two meet. The slices stay the table (struct
+	 * eb_btf_segs), so nothing is copied and only the pages written are touched.
+	 */
+	for (int k = 0; k < CHAINS; k++)
+		total += (p[k].end - p[k].cur) / sizeof(struct btf_type) + 1 + SYNC_WINDOW;
+	mem = eb_malloc(total * sizeof(*mem));
+	if (!mem)
 		return -ENOMEM;
-	/* the final table, then each part's slice where it lies beyond it */
-	prefault(offs, len / EXPECTED_RECORD);
+	total = 0;
 	for (int k = 0; k < CHAINS; k++) {
-		p[k].out = offs + p[k].cur / sizeof(struct btf_type) + k;
-		if (p[k].out + (p[k].end - p[k].cur) / EXPECTED_RECORD > offs + len / EXPECTED_RECORD)
-			prefault(p[k].out, (p[k].end - p[k].cur) / EXPECTED_RECORD);
+		p[k].out = mem + total;
+		prefault(p[k].out, (p[k].end - p[k].cur) / EXPECTED_RECORD);
+		total += (p[k].end - p[k].cur) / sizeof(struct btf_type) + 1 + SYNC_WINDOW;
 	}
 
-	walk_lockstep(types, p);
+	walk_lockstep(types, p, (uintptr_t)btf->strs - btf->start_str);
 
 	/* stitch: part 0 is the true walk; each next part must meet it */
-	nr = p[0].n;
 	for (int k = 1; k < CHAINS; k++) {
 		uint64_t cur = p[k - 1].cur;
-		int j = meet(btf, &cur, &p[k], extra, &nr_extra);
+		int j = meet(btf, &cur, &p[k], p[k - 1].out + p[k - 1].n, &nr_extra);
 
-		if (j < 0) {
-			eb_free(offs);
-			return 1;
-		}
-		memmove(offs + nr + nr_extra, p[k].out + j, (p[k].n - (uint32_t)j) * sizeof(*offs));
-		memcpy(offs + nr, extra, nr_extra * sizeof(*offs));
-		nr += nr_extra + p[k].n - (uint32_t)j;
+		if (j < 0)
+			goto refit;
+		p[k - 1].n += nr_extra;
+		p[k].out += j;
+		p[k].n -= (uint32_t)j;
 	}
-	if (p[CHAINS - 1].cur != len) {
-		eb_free(offs);
-		return 1;
+	if (p[CHAINS - 1].cur != len)
+		goto refit;
+	for (int k = 0; k < CHAINS; k++) {
+		/* a short segment would break eb_btf_off()'s buckets (very large records only) */
+		if (k < CHAINS - 1 && p[k].n < 1u << EB_BTF_SEG_SHIFT)
+			goto refit;
+		nr += p[k].n;
 	}
-	shrunk = eb_realloc(offs, nr * sizeof(*offs));
-	btf->offs = shrunk ? shrunk : offs;
+	btf->segs = map_segments(mem, p, (uint32_t)nr);
+	if (!btf->segs) {
+		eb_free(mem);
+		return -ENOMEM;
+	}
 	btf->nr = (uint32_t)nr;
 	return 0;
+refit:
+	eb_free(mem);
+	return 1;
 }
 
 atomic_uint eb_btf_parted_walks;
+
+void eb_btf_free_offsets(struct ebpf_btf *btf)
+{
+	if (btf->segs)
+		eb_free(btf->segs->mem);
+	eb_free(btf->segs);
+	eb_free(btf->offs);
+	btf->segs = NULL;
+	btf->offs = NULL;
+}
 
 int eb_btf_build_offsets(struct ebpf_btf *btf)
 {

@@ -391,7 +391,7 @@ uint32_t eb_btf_features_used(const struct ebpf_btf *obj, bool *has_externs)
 		return 0;
 	/* straight over the offset table: this runs on every load, sanitized or not */
 	for (uint32_t i = 0; i < obj->nr; i++) {
-		const struct btf_type *t = (const struct btf_type *)(obj->types + obj->offs[i]);
+		const struct btf_type *t = (const struct btf_type *)(obj->types + eb_btf_off(obj, i));
 
 		switch (btf_kind(t)) {
 		case BTF_KIND_VAR:

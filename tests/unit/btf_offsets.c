@@ -178,7 +178,53 @@ START_TEST(vmlinux_walked_in_parts)
 	ck_assert_uint_eq(parted_walks(), parted + 1);
 	ck_assert_int_eq(eb_btf_load_file("/sys/kernel/btf/vmlinux", NULL, &full), 0);
 	ck_assert_uint_eq(fast->nr, full->nr);
-	ck_assert_int_eq(memcmp(fast->offs, full->offs, (size_t)full->nr * sizeof(*full->offs)), 0);
+	ck_assert_ptr_nonnull(fast->segs);	/* kept in the parts' slices */
+	for (uint32_t i = 0; i < full->nr; i++)
+		ck_assert_uint_eq(eb_btf_off(fast, i), full->offs[i]);
+	eb_btf_put(full);
+	eb_btf_put(fast);
+}
+END_TEST
+
+/*
+ * Lookups over the segmented table (find_many, the kind lists, the name index)
+ * answer what they answer over one table: names taken every ~500 types, so
+ * every segment and its boundaries are crossed.
+ */
+START_TEST(vmlinux_lookups_across_segments)
+{
+	enum { N = 250 };
+	const char *names[N];
+	unsigned kinds[N];
+	int32_t fast_ids[N], full_ids[N];
+	struct ebpf_btf *full, *fast;
+	size_t n = 0;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		test_skip(__func__, "no /sys/kernel/btf/vmlinux");
+		return;
+	}
+	ck_assert_int_eq(eb_btf_load_kernel_file("/sys/kernel/btf/vmlinux", NULL, &fast), 0);
+	ck_assert_int_eq(eb_btf_load_file("/sys/kernel/btf/vmlinux", NULL, &full), 0);
+	ck_assert_ptr_nonnull(fast->segs);
+	for (uint32_t id = 1; id < eb_btf_type_cnt(full) && n < N; id += 509) {
+		const struct btf_type *t = eb_btf_type(full, id);
+
+		if (!t->name_off)
+			continue;
+		names[n] = eb_btf_name(full, t);
+		kinds[n++] = btf_kind(t);
+	}
+	ck_assert_uint_gt(n, 100);
+	ck_assert_int_eq(eb_btf_find_many(fast, names, kinds, n, fast_ids), (int)n);
+	ck_assert_int_eq(eb_btf_find_many(full, names, kinds, n, full_ids), (int)n);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(fast_ids[i], full_ids[i]);
+		/* one by one: scans (kind lists, runs), then the name index */
+		ck_assert_int_eq(eb_btf_find(fast, names[i], kinds[i]), full_ids[i]);
+		ck_assert_ptr_eq(eb_btf_type(fast, (uint32_t)full_ids[i]),
+				 (const uint8_t *)eb_btf_type(full, (uint32_t)full_ids[i]) - full->types + fast->types);
+	}
 	eb_btf_put(full);
 	eb_btf_put(fast);
 }
@@ -246,6 +292,7 @@ Suite *suite_btf_offsets(void)
 
 	tcase_add_test(tc, parts_give_the_true_table);
 	tcase_add_test(tc, vmlinux_walked_in_parts);
+	tcase_add_test(tc, vmlinux_lookups_across_segments);
 	tcase_add_test(tc, unmeetable_guesses_fall_back);
 	tcase_add_test(tc, errors_in_any_part);
 	suite_add_tcase(s, tc);
