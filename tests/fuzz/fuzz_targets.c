@@ -13,6 +13,7 @@
 #include "btf/btf.h"
 #include "btf/btf_internal.h"
 #include "lib/alloc.h"
+#include "lib/error.h"
 #include "lib/spec.h"
 #include "relo/relo.h"
 #include "fuzz_common.h"
@@ -124,11 +125,35 @@ static void stretched_trusted(const uint8_t *data, size_t size)
 	free(big);
 }
 
+/*
+ * The screening pass (btf/parse_screen.c) may call valid BTF suspect, never the
+ * reverse: the parse with it and the checking pass alone must agree on the
+ * result, the message and the table.
+ */
+static void screen_agrees(const uint8_t *data, size_t size, int err, const struct ebpf_btf *btf)
+{
+	struct ebpf_btf *checked = NULL;
+	char msg[256];
+	int err2;
+
+	snprintf(msg, sizeof(msg), "%s", ebpf_errmsg());
+	err2 = eb_btf_parse_checked(data, size, NULL, EB_BTF_COPY, &checked);
+	if (err != err2 || (err && strcmp(msg, ebpf_errmsg())))
+		__builtin_trap();
+	if (!err && (checked->nr != btf->nr || memcmp(checked->offs, btf->offs, (size_t)btf->nr * sizeof(*btf->offs))))
+		__builtin_trap();
+	eb_btf_put(checked);
+}
+
 int eb_fuzz_btf(const uint8_t *data, size_t size)
 {
 	struct ebpf_btf *btf = NULL;
+	int err;
 
-	if (eb_btf_parse(data, size, NULL, EB_BTF_COPY, &btf) == 0)
+	eb_err_clear();
+	err = eb_btf_parse(data, size, NULL, EB_BTF_COPY, &btf);
+	screen_agrees(data, size, err, btf);
+	if (!err)
 		walk_btf(btf);
 	eb_btf_put(btf);
 	stretched_trusted(data, size);
