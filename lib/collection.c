@@ -341,6 +341,8 @@ static int btf_load_once(struct ebpf_collection *coll, bool as_is, uint32_t feat
 		blob = eb_btf_raw(btf, &size);
 	else
 		err = eb_btf_sanitize(btf, feats, &data, &size);
+	if (err == -ENOMEM)
+		return err;	/* out of memory is not a BTF problem: no fallback hides it */
 	if (err) {
 		/* without a sanitized blob, the object's own BTF is still fine for most kernels */
 		eb_debug("object BTF sanitizer: %s; trying the BTF as is", ebpf_errmsg());
@@ -373,19 +375,19 @@ static int btf_load_once(struct ebpf_collection *coll, bool as_is, uint32_t feat
  * object) and scanning every type was a third of loading a one-program object
  * in a fresh process, for an answer the real load gives anyway.
  */
-static void load_btf(struct ebpf_collection *coll)
+static int load_btf(struct ebpf_collection *coll)
 {
 	const struct ebpf_spec *spec = coll->spec;
 	const struct ebpf_btf *btf = spec->btf;
 	coll->btf_fd = -1;
 	coll->btf_funcs = false;
 	if (!btf)
-		return;
+		return 0;
 	uint32_t feats = EB_BTF_FEAT_ALL & ~eb_btf_features_known_missing();
 	/* no extern in the spec: no extern in its BTF either, or the kernel says so below */
 	bool as_is = !spec->extern_cnt && feats == EB_BTF_FEAT_ALL && eb_btf_raw_canonical(btf);
 	int err = btf_load_once(coll, as_is, feats);
-	if (err && !eb_probe_inconclusive(err)) {
+	if (err && err != -ENOMEM && !eb_probe_inconclusive(err)) {
 		/* refused: rewrite what this kernel lacks (probed now), then try once more */
 		bool externs;
 		uint32_t used = eb_btf_features_used(btf, &externs);
@@ -398,10 +400,13 @@ static void load_btf(struct ebpf_collection *coll)
 			err = btf_load_once(coll, as_is2, feats2);
 		}
 	}
+	if (err == -ENOMEM)
+		return err;
 	if (err)
 		/* programs still load without func/line info; maps without BTF ids */
 		eb_warn("object '%s': its BTF is not loaded into the kernel: %s",
 			spec->name ? spec->name : "?", ebpf_errmsg());
+	return 0;
 }
 
 /* ---------------------------------------------------------------- programs */
@@ -564,7 +569,9 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	coll->extern_cnt = coll->externs ? spec->extern_cnt : 0;
 	if (err)
 		goto fail;
-	load_btf(coll);
+	err = load_btf(coll);
+	if (err)
+		goto fail;
 
 	err = create_maps(coll, need, opts ? opts->pin_root : NULL, map_fds);
 	if (err)

@@ -252,6 +252,9 @@ static ssize_t inject_once(enum eb_fault_site site, uint64_t nth, uint64_t calls
 	if (err) {
 		ck_assert_msg(err < 0, "%s: returned %d", when, err);
 		ck_assert_msg(ebpf_errmsg()[0] != '\0', "%s: error %d without a message", when, err);
+		/* a failed allocation is reported as one, not as what a fallback ran into */
+		ck_assert_msg(site != EB_FAULT_ALLOC || err == -ENOMEM, "%s: error %d (%s), not -ENOMEM", when, err,
+			      ebpf_errmsg());
 	} else {
 		check_success(&o, when);
 	}
