@@ -10,8 +10,8 @@
  * kind checked and are compared in full (binary search over the wanted names
  * sorted by hash). Eight bytes rather than two because kernel names share
  * prefixes ("bpf_", "sk_", "__"): with two, thousands of types reached strcmp.
- * The kind is tested after the bitmap, not before: half of vmlinux's types are
- * FUNCs, so a kind test first is a coin-flip branch per type. Types are
+ * Types of a kind no wanted name has are skipped before their name is read;
+ * each survivor's exact kind is compared only after the bitmap. Types are
  * visited in id order, so each name gets its lowest id, as eb_btf_find() gives;
  * the scan stops once every name is resolved.
  */

@@ -109,7 +109,7 @@ static int walk_one_chain(struct ebpf_btf *btf)
  * An unknown kind gets a size past any section, which ends that chain's walk
  * and makes the stitching below fail over to the single walk.
  */
-#define CHAINS 8
+#define CHAINS EB_BTF_SEGS	/* a segment per part */
 #define SYNC_WINDOW 256
 #define MIN_MULTI_LEN (256u * 1024)	/* below this one chain is as fast */
 #define UNKNOWN_SIZE 0x80000000u
