@@ -3,7 +3,9 @@
 # Instruction counts (valgrind --tool=callgrind), which a busy machine cannot
 # disturb: figures 1-3 of `make bench` for ours and (when built with it) libbpf.
 # Only the operation itself is counted (--toggle-collect on the function that
-# performs it); each count is one fresh process.
+# performs it); each count is one fresh process, with every symbol bound at
+# start (LD_BIND_NOW=1), as Debian's BIND_NOW libbpf.so always is, so neither
+# side's count includes the dynamic linker's lazy binding.
 #   callgrind.sh BUILD [MARKDOWN_OUT]
 set -eu
 BUILD=$1
@@ -13,7 +15,7 @@ IN=$B/inputs
 count() {	# function binary args...
 	fn=$1
 	shift
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect="$fn" "$@" 2>&1 |
+	LD_BIND_NOW=1 valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect="$fn" "$@" 2>&1 |
 		sed -n 's/.*Collected : //p'
 }
 has_libbpf() { nm "$1" 2>/dev/null | grep -q " T $2\$"; }
