@@ -206,18 +206,17 @@ int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_se
 
 /*
  * Read the section headers of the table at [start, start+len) of data: O(sections).
- * Each section's records must lie inside the table; they are left raw.
+ * Each section's records must lie inside the table; they are left raw. With
+ * `out` NULL only counts them (*cnt) after the same checks, so that the caller
+ * can size one block for every table; else fills out[0..*cnt).
  */
 static int read_table(const uint8_t *data, bool swap, const struct ebpf_btf *btf, enum eb_btf_ext_table tab,
-		      size_t start, size_t len, struct eb_btf_ext_sec **out, uint32_t *out_cnt)
+		      size_t start, size_t len, struct eb_btf_ext_sec *out, uint32_t *cnt)
 {
-	struct eb_btf_ext_sec *secs = NULL;
-	size_t cap = 0, off = start, end = start + len;
+	size_t off = start, end = start + len;
 	uint32_t rec_size, n = 0;
-	int err = 0;
 
-	*out = NULL;
-	*out_cnt = 0;
+	*cnt = 0;
 	if (!len)
 		return 0;
 	if (len < 4)
@@ -231,46 +230,39 @@ static int read_table(const uint8_t *data, bool swap, const struct ebpf_btf *btf
 		uint32_t name_off, num;
 		const char *name;
 
-		if (end - off < 8) {
-			err = eb_err(-EINVAL, ".BTF.ext %s: section header at offset %zu truncated",
-				     table_names[tab], off - start);
-			break;
-		}
+		if (end - off < 8)
+			return eb_err(-EINVAL, ".BTF.ext %s: section header at offset %zu truncated",
+				      table_names[tab], off - start);
 		name_off = rd32(data + off, swap);
 		num = rd32(data + off + 4, swap);
 		off += 8;
 		name = eb_btf_str(btf, name_off);
-		if (!name) {
-			err = eb_err(-EINVAL, ".BTF.ext %s: section name offset %u out of range",
-				     table_names[tab], name_off);
-			break;
-		}
-		if ((uint64_t)num * rec_size > end - off) {
-			err = eb_err(-EINVAL, ".BTF.ext %s: section '%s': %u records of %u bytes run past the table",
-				     table_names[tab], name, num, rec_size);
-			break;
-		}
-		if ((err = eb_grow((void **)&secs, &cap, (size_t)n + 1, sizeof(*secs))))
-			break;
-		secs[n++] = (struct eb_btf_ext_sec){
-			.sec_name = name, .cnt = num, .raw = data + off, .rec_size = rec_size, .swap = swap,
-		};
+		if (!name)
+			return eb_err(-EINVAL, ".BTF.ext %s: section name offset %u out of range",
+				      table_names[tab], name_off);
+		if ((uint64_t)num * rec_size > end - off)
+			return eb_err(-EINVAL, ".BTF.ext %s: section '%s': %u records of %u bytes run past the table",
+				      table_names[tab], name, num, rec_size);
+		if (out)
+			out[n] = (struct eb_btf_ext_sec){
+				.sec_name = name, .cnt = num, .raw = data + off, .rec_size = rec_size, .swap = swap,
+			};
+		n++;
 		off += (size_t)num * rec_size;
 	}
-	if (err) {
-		eb_free(secs);
-		return err;
-	}
-	*out = secs;
-	*out_cnt = n;
+	*cnt = n;
 	return 0;
 }
 
-static int parse(const uint8_t *data, size_t size, bool swap, const struct ebpf_btf *btf, struct eb_btf_ext *ext)
+/*
+ * The header of .BTF.ext (`size` bytes at data): where each table starts
+ * (start[t]) and how long it is (len[t]; 0 for an absent table).
+ */
+static int parse_header(const uint8_t *data, size_t size, bool swap, const struct ebpf_btf *btf,
+			size_t start[3], size_t len[3])
 {
-	uint32_t hdr_len, offs[3][2] = { { 0 } };
+	uint32_t hdr_len;
 	uint16_t magic;
-	int err;
 
 	if (!data || size < EXT_HDR_MIN)
 		return eb_err(-EINVAL, ".BTF.ext: %zu bytes is too short for a header", data ? size : 0);
@@ -289,48 +281,69 @@ static int parse(const uint8_t *data, size_t size, bool swap, const struct ebpf_
 	if (hdr_len < EXT_HDR_MIN || hdr_len > size)
 		return eb_err(-EINVAL, ".BTF.ext: header length %u outside %u..%zu", hdr_len, EXT_HDR_MIN, size);
 	for (int t = 0; t < 3; t++) {
-		if (t == EB_EXT_CORE_RELO && hdr_len < EXT_HDR_CORE)
-			break;
-		offs[t][0] = rd32(data + 8 + 8 * t, swap);
-		offs[t][1] = rd32(data + 12 + 8 * t, swap);
-		if ((uint64_t)hdr_len + offs[t][0] + offs[t][1] > size)
-			return eb_err(-EINVAL, ".BTF.ext %s: offset %u length %u run past the %zu-byte section",
-				      table_names[t], offs[t][0], offs[t][1], size);
+		uint32_t o = 0, l = 0;
+
+		if (t != EB_EXT_CORE_RELO || hdr_len >= EXT_HDR_CORE) {
+			o = rd32(data + 8 + 8 * t, swap);
+			l = rd32(data + 12 + 8 * t, swap);
+			if ((uint64_t)hdr_len + o + l > size)
+				return eb_err(-EINVAL, ".BTF.ext %s: offset %u length %u run past the %zu-byte section",
+					      table_names[t], o, l, size);
+		}
+		start[t] = (size_t)hdr_len + o;
+		len[t] = l;
 	}
-	err = read_table(data, swap, btf, EB_EXT_FUNC_INFO, hdr_len + offs[0][0], offs[0][1], &ext->func_info,
-			 &ext->func_info_cnt);
-	if (!err)
-		err = read_table(data, swap, btf, EB_EXT_LINE_INFO, hdr_len + offs[1][0], offs[1][1],
-				 &ext->line_info, &ext->line_info_cnt);
-	if (!err)
-		err = read_table(data, swap, btf, EB_EXT_CORE_RELO, hdr_len + offs[2][0], offs[2][1],
-				 &ext->core_relo, &ext->core_relo_cnt);
-	return err;
+	return 0;
 }
 
+/*
+ * The parsed .BTF.ext is one block: the struct, then the sections of the
+ * three tables (each table's were counted first). A small object's open made
+ * four allocations here before, a third of reading its .BTF.ext.
+ */
 static int parse_new(const void *data, size_t size, bool swap, const struct ebpf_btf *btf, bool copy,
 		     struct eb_btf_ext **out)
 {
+	size_t start[3], len[3];
+	uint32_t cnt[3];
+	struct eb_btf_ext_sec *secs;
 	struct eb_btf_ext *ext;
+	void *owned = NULL;
 	int err;
 
 	*out = NULL;
-	ext = eb_calloc(1, sizeof(*ext));
-	if (!ext)
-		return -ENOMEM;
 	/* One copy of the whole section: the records stay raw in it until used. */
 	if (copy && data && size) {
-		ext->owned = eb_memdup(data, size);
-		if (!ext->owned) {
-			eb_free(ext);
+		owned = eb_memdup(data, size);
+		if (!owned)
 			return -ENOMEM;
-		}
-		data = ext->owned;
+		data = owned;
 	}
-	err = parse(data, size, swap, btf, ext);
+	err = parse_header(data, size, swap, btf, start, len);
+	for (int t = 0; t < 3 && !err; t++)
+		err = read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], NULL, &cnt[t]);
 	if (err) {
-		eb_btf_ext_free(ext);
+		eb_free(owned);
 		return err;
+	}
+	_Static_assert(sizeof(*ext) % _Alignof(struct eb_btf_ext_sec) == 0, "sections follow the struct");
+	/* Each count is bounded by the section's size / 8: no overflow. */
+	ext = eb_malloc(sizeof(*ext) + ((size_t)cnt[0] + cnt[1] + cnt[2]) * sizeof(*secs));
+	if (!ext) {
+		eb_free(owned);
+		return -ENOMEM;
+	}
+	secs = (struct eb_btf_ext_sec *)(ext + 1);
+	*ext = (struct eb_btf_ext){
+		.func_info = cnt[0] ? secs : NULL, .func_info_cnt = cnt[0],
+		.line_info = cnt[1] ? secs + cnt[0] : NULL, .line_info_cnt = cnt[1],
+		.core_relo = cnt[2] ? secs + cnt[0] + cnt[1] : NULL, .core_relo_cnt = cnt[2],
+		.owned = owned,
+	};
+	/* Checked above: these only fill. */
+	for (int t = 0; t < 3; t++) {
+		(void)read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], secs, &cnt[t]);
+		secs += cnt[t];
 	}
 	*out = ext;
 	return 0;
@@ -352,9 +365,7 @@ void eb_btf_ext_free(struct eb_btf_ext *ext)
 {
 	if (!ext)
 		return;
-	eb_free(ext->func_info);
-	eb_free(ext->line_info);
-	eb_free(ext->core_relo);
+	/* The section arrays share ext's block (parse_new). */
 	eb_free(ext->owned);
 	eb_free(ext);
 }

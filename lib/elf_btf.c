@@ -11,22 +11,38 @@
 #include "lib/elf_reader.h"
 #include "lib/error.h"
 
-static int section_size(void *ctx, const char *name, uint32_t *size)
+/*
+ * The section named `name`, or 0. The two DATASECs most objects have, .maps
+ * and license, have slots (their names are unique: a duplicate was refused),
+ * which saves a scan over every section header, debug info included.
+ */
+static uint32_t section_named(const struct eb_elf *e, const char *name)
 {
-	const struct eb_elf *e = ctx;
-
+	if (e->maps_sec && strcmp(name, ".maps") == 0)
+		return e->maps_sec;
+	if (e->license_sec && strcmp(name, "license") == 0)
+		return e->license_sec;
 	for (uint32_t i = 1; i < e->sec_cnt; i++) {
 		const char *n = e->secs[i].name;
 
 		/* Most section names differ in their first two characters: no call for those. */
-		if (n[0] != name[0] || (n[0] && n[1] != name[1]) || strcmp(n, name) != 0)
-			continue;
-		if (e->secs[i].size > UINT32_MAX)
-			return eb_err(-EINVAL, "%s: section '%s' is larger than 4 GiB", e->obj, name);
-		*size = (uint32_t)e->secs[i].size;
-		return 0;
+		if (n[0] == name[0] && (!n[0] || n[1] == name[1]) && strcmp(n, name) == 0)
+			return i;
 	}
-	return -ENOENT;
+	return 0;
+}
+
+static int section_size(void *ctx, const char *name, uint32_t *size)
+{
+	const struct eb_elf *e = ctx;
+	uint32_t i = section_named(e, name);
+
+	if (!i)
+		return -ENOENT;
+	if (e->secs[i].size > UINT32_MAX)
+		return eb_err(-EINVAL, "%s: section '%s' is larger than 4 GiB", e->obj, name);
+	*size = (uint32_t)e->secs[i].size;
+	return 0;
 }
 
 static int var_offset(void *ctx, const char *sec, const char *name, uint32_t *off)
