@@ -199,6 +199,15 @@ struct ebpf_spec {
 	struct eb_spec_image image;
 
 	/*
+	 * Spec-lifetime arrays carved from the spec's own allocation by the
+	 * opener (eb_spec_carve, lib/elf_reader.h): [carve_pos, carve_end) is
+	 * still free; memory between the spec and carve_end is never freed alone
+	 * (eb_spec_carved). Both NULL when nothing was reserved.
+	 */
+	uint8_t *carve_pos, *carve_end;
+	uint32_t map_cap;		/* room in maps[] */
+
+	/*
 	 * Holders besides the caller who opened it (collections loaded from it):
 	 * ebpf_spec_free() frees only when the last one lets go. 0 in a fresh spec.
 	 */
