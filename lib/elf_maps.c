@@ -293,6 +293,40 @@ int eb_elf_read_btf_maps(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
+/* A map spec's size for a name of `len` characters and `vars` variables (eb_map_spec_new), 8-aligned. */
+static size_t map_spec_size(size_t len, size_t vars)
+{
+	return (sizeof(struct ebpf_map_spec) + vars * sizeof(struct eb_var) + len + 1 + 7) & ~(size_t)7;
+}
+
+size_t eb_elf_maps_room(const struct eb_elf *e, uint32_t *count)
+{
+	size_t room = 0;
+	uint32_t n = 0;
+
+	/*
+	 * BTF-defined and legacy maps: one variable symbol each, named as the
+	 * map; global data: a variable per named symbol of its section.
+	 */
+	for (uint32_t i = 0; i < e->obj_sym_cnt; i++) {
+		const struct eb_elf_sym *s = e->obj_syms[i];
+
+		if (s->shndx && (s->shndx == e->maps_sec || s->shndx == e->legacy_maps_sec)) {
+			room += map_spec_size(strlen(s->name), 0);
+			n++;
+		} else if (s->shndx < e->sec_cnt && e->secs[s->shndx].kind == EB_ELF_SEC_DATA && s->name[0]) {
+			room += sizeof(struct eb_var);
+		}
+	}
+	/* Global data: one map per section. */
+	for (uint32_t k = 0; k < e->data_sec_cnt; k++)
+		room += map_spec_size(strlen(e->secs[e->data_secs[k]].name), 0);
+	n += e->data_sec_cnt;
+	*count = n;
+	/* Every count is bounded by the file size: no overflow. */
+	return room + (((size_t)n * sizeof(struct ebpf_map_spec *) + 7) & ~(size_t)7);
+}
+
 /* ------------------------------------------------------------- static slots */
 
 static int cmp_slot(const void *a, const void *b)

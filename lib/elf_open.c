@@ -604,6 +604,8 @@ void eb_elf_move_kept(struct eb_elf *e, void *dst)
 {
 	struct eb_elf_sec *names = &e->secs[e->shstrtab];
 	uintptr_t old = (uintptr_t)names->data;
+	/* Symbols read already (eb_elf_read_symbols set e->strtab) name strings of their table. */
+	uintptr_t old_strs = e->sym_cnt ? (uintptr_t)e->secs[e->strtab].data : 0;
 	uint32_t strtab = kept_strtab(e);
 	size_t at = 0;
 
@@ -615,6 +617,12 @@ void eb_elf_move_kept(struct eb_elf *e, void *dst)
 	/* Section names pointed into the old table (section 0's is a literal). */
 	for (uint32_t i = 1; i < e->sec_cnt; i++)
 		e->secs[i].name = (const char *)names->data + ((uintptr_t)e->secs[i].name - old);
+	if (e->sym_cnt) {
+		const char *strs = (const char *)e->secs[e->strtab].data;
+
+		for (uint32_t i = 0; i < e->sym_cnt; i++)
+			e->syms[i].name = strs + ((uintptr_t)e->syms[i].name - old_strs);
+	}
 }
 
 /* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */

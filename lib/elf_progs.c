@@ -59,9 +59,24 @@ _Static_assert(sizeof(struct ebpf_prog_spec) % _Alignof(struct eb_func) == 0 &&
 	       sizeof(struct ebpf_prog_spec *) % _Alignof(struct eb_text_sec) == 0,
 	       "the block's arrays stay aligned");
 
+/* Bytes of the block below for n (>= 1) functions and text_cnt executable sections. */
+static size_t progs_block_size(uint32_t n, uint32_t text_cnt)
+{
+	size_t per_func = sizeof(struct ebpf_prog_spec) + sizeof(struct eb_func) + sizeof(struct ebpf_prog_spec *);
+
+	/* n <= symbols and text_cnt <= sections, both bounded by the file size: no overflow. */
+	return (size_t)n * per_func + (size_t)text_cnt * sizeof(struct eb_text_sec);
+}
+
+size_t eb_elf_progs_room(const struct eb_elf *e)
+{
+	if (!e->text_sec_cnt)
+		return 0;
+	return (progs_block_size(e->func_sym_cnt ? e->func_sym_cnt : 1, e->text_sec_cnt) + 7) & ~(size_t)7;
+}
+
 static int gather_func_syms(struct eb_elf *e, struct ebpf_spec *spec, uint32_t text_cnt, struct func_syms *fs)
 {
-	size_t per_func = sizeof(*spec->prog_store) + sizeof(*spec->funcs) + sizeof(*spec->progs);
 	/* The symbol pass collected them (eb_elf_open), in symbol-table order, in scratch we may sort. */
 	uint32_t n = e->func_sym_cnt;
 
@@ -76,8 +91,7 @@ static int gather_func_syms(struct eb_elf *e, struct ebpf_spec *spec, uint32_t t
 	fs->cnt = e->func_sym_cnt;
 	if (!n)
 		n = 1;
-	/* n <= symbols and text_cnt <= sections, both bounded by the file size: no overflow. */
-	spec->prog_store = eb_malloc(n * per_func + (size_t)text_cnt * sizeof(*spec->secs));
+	spec->prog_store = eb_spec_carve(spec, progs_block_size(n, text_cnt));
 	if (!spec->prog_store)
 		return -ENOMEM;
 	spec->funcs = (struct eb_func *)(spec->prog_store + n);

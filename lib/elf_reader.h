@@ -161,11 +161,11 @@ int eb_elf_open_sections(struct eb_elf *e, const void *buf, size_t size, const c
 int eb_elf_read_symbols(struct eb_elf *e);
 
 /*
- * Between eb_elf_open_sections() and eb_elf_read_symbols(): the bytes of the
- * sections the spec points into once parsed (code, global data, .BTF,
- * .BTF.ext, license, section and symbol names), and moving them into `dst`
- * (eb_elf_kept_size() bytes, 8-aligned; each section keeps its file offset
- * modulo 8), section data and names following. The other sections stay where
+ * After eb_elf_open_sections() (and, if it succeeded, eb_elf_read_symbols()):
+ * the bytes of the sections the spec points into once parsed (code, global
+ * data, .BTF, .BTF.ext, license, section and symbol names), and moving them
+ * into `dst` (eb_elf_kept_size() bytes, 8-aligned; each section keeps its
+ * file offset modulo 8), section data, section names and symbol names following. The other sections stay where
  * eb_elf_open_sections() found them, which must outlive the parse only: the
  * spec keeps none of the object's other bytes.
  */
@@ -207,6 +207,17 @@ const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx,
  */
 int eb_elf_btf_fixup(const struct eb_elf *e, struct ebpf_spec *spec, const struct eb_btf_fixup_cb *cb);
 
+/*
+ * Bytes the stages will carve from the spec's block (eb_spec_carve) for this
+ * object, known once its sections and symbols are read: the programs'
+ * block, the relocation tags, and the maps (*count of them: their list and
+ * map specs). Estimates from the symbols; a stage whose need is larger
+ * takes the rest from the heap.
+ */
+size_t eb_elf_progs_room(const struct eb_elf *e);
+size_t eb_elf_relocs_room(const struct eb_elf *e);
+size_t eb_elf_maps_room(const struct eb_elf *e, uint32_t *count);
+
 /* Stages (see the top of this file). */
 int eb_elf_read_btf(struct eb_elf *e, struct ebpf_spec *spec);
 int eb_elf_read_license(struct eb_elf *e, struct ebpf_spec *spec);
@@ -227,6 +238,18 @@ struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, 
 				      size_t vars);
 int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin, size_t vars,
 		    struct ebpf_map_spec **out);
+/*
+ * `size` bytes (8-aligned) of spec-lifetime memory: from the room the opener
+ * reserved in the spec's own allocation when it fits (each malloc/free pair
+ * costs ~250 instructions, a fifth of a small object's open), else
+ * eb_malloc(). Release with eb_spec_release(), never eb_free().
+ */
+void *eb_spec_carve(struct ebpf_spec *spec, size_t size);
+/* Whether `p` was carved from the spec's allocation (so is freed with it). */
+bool eb_spec_carved(const struct ebpf_spec *spec, const void *p);
+/* eb_free(p) unless it was carved. NULL ok. */
+void eb_spec_release(const struct ebpf_spec *spec, void *p);
+
 /* Free one map spec and what it owns (its inner template included). NULL ok. */
 void eb_map_spec_free(struct ebpf_map_spec *m);
 

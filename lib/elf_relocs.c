@@ -36,7 +36,25 @@ struct tag_list {
 	struct eb_reloc *v;
 	size_t cnt, cap;
 	size_t first;
+	const struct ebpf_spec *spec;	/* v may be carved from its block (eb_spec_carve) */
 };
+
+/* Room for one more tag: v grows on the heap (a carved v is copied out, never reallocated). */
+static __attribute__((noinline)) int grow_tags(struct tag_list *l)
+{
+	struct eb_reloc *v = l->v;
+	size_t cap = l->cap;
+
+	if (!eb_spec_carved(l->spec, v))
+		return eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v));
+	v = NULL;
+	if (eb_grow((void **)&v, &cap, l->cnt + 1, sizeof(*v)))
+		return -ENOMEM;
+	memcpy(v, l->v, l->cnt * sizeof(*v));
+	l->v = v;
+	l->cap = cap;
+	return 0;
+}
 
 struct reloc_ctx {
 	struct eb_elf *e;
@@ -52,7 +70,7 @@ static inline int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kin
 			  int64_t addend, const char *sym)
 {
 	/* Room was reserved for every ELF relocation; only local calls can need more. */
-	if (l->cnt == l->cap && eb_grow((void **)&l->v, &l->cap, l->cnt + 1, sizeof(*l->v)))
+	if (l->cnt == l->cap && grow_tags(l))
 		return -ENOMEM;
 	l->v[l->cnt++] = (struct eb_reloc){ .insn = insn, .kind = kind, .target = target, .addend = addend,
 					    .sym = sym };
@@ -440,6 +458,20 @@ static int bucket_rel_secs(struct eb_elf *e, const struct ebpf_spec *spec, struc
 	return 0;
 }
 
+size_t eb_elf_relocs_room(const struct eb_elf *e)
+{
+	size_t entries = 0;
+
+	/* What bucket_rel_secs() will count: the relocations of executable sections. */
+	for (uint32_t k = 0; k < e->rel_sec_cnt; k++) {
+		const struct eb_elf_sec *rs = &e->secs[e->rel_secs[k]];
+
+		if (rs->type == SHT_REL && rs->info < e->sec_cnt && e->secs[rs->info].kind == EB_ELF_SEC_TEXT)
+			entries += rs->size / sizeof(Elf64_Rel);
+	}
+	return entries * sizeof(struct eb_reloc);
+}
+
 /*
  * Tag every executable section in turn: its relocation sections, then the
  * local calls. All tags go into one array the spec keeps (reloc_store), sized
@@ -447,7 +479,7 @@ static int bucket_rel_secs(struct eb_elf *e, const struct ebpf_spec *spec, struc
  */
 int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
 {
-	struct tag_list l = { 0 };
+	struct tag_list l = { .spec = spec };
 	struct rel_buckets b;
 	size_t off = 0;
 	int err;
@@ -455,8 +487,13 @@ int eb_elf_read_relocs(struct eb_elf *e, struct ebpf_spec *spec)
 	if (!spec->sec_cnt)
 		return 0;
 	err = bucket_rel_secs(e, spec, &b);
-	if (!err && b.entries && eb_grow((void **)&l.v, &l.cap, b.entries, sizeof(*l.v)))
-		err = -ENOMEM;
+	/* Each size is bounded by the file size: no overflow. */
+	if (!err && b.entries) {
+		l.v = eb_spec_carve(spec, b.entries * sizeof(*l.v));
+		l.cap = b.entries;
+		if (!l.v)
+			err = -ENOMEM;
+	}
 	for (uint32_t t = 0; t < spec->sec_cnt && !err; t++) {
 		l.first = l.cnt;
 		for (uint32_t r = b.first[t]; r && !err; r = b.next[r])

@@ -66,28 +66,34 @@ static int parse(struct eb_elf *e, struct ebpf_spec *spec)
 
 /*
  * A new empty spec named `name`, with room for an `image_size`-byte image
- * (*image, 8-byte aligned) right after it and the name after that: one
- * allocation that ebpf_spec_free() frees as one block (the image's heap slots
- * stay empty).
+ * (*image, 8-byte aligned) right after it, then `carve` bytes for the
+ * stages' spec-lifetime arrays (eb_spec_carve), and the name after that:
+ * one allocation that ebpf_spec_free() frees as one block (the image's heap
+ * slots stay empty).
  */
-static struct ebpf_spec *spec_new(const char *name, size_t image_size, void **image)
+static struct ebpf_spec *spec_new(const char *name, size_t image_size, size_t carve, void **image)
 {
 	size_t len = strlen(name), room;
 	struct ebpf_spec *spec;
 
 	_Static_assert(sizeof(*spec) % 8 == 0, "the image after the spec is 8-byte aligned");
-	if (image_size > SIZE_MAX - sizeof(*spec) - len - 8) {
+	if (image_size > SIZE_MAX / 4 || carve > SIZE_MAX / 4 || len > SIZE_MAX / 4) {
 		eb_err(-ENOMEM, "out of memory");
 		return NULL;
 	}
 	room = (image_size + 7) & ~(size_t)7;
-	/* Only the spec is zeroed: the image is overwritten whole, the name below. */
-	spec = eb_malloc(sizeof(*spec) + room + len + 1);
+	carve = (carve + 7) & ~(size_t)7;
+	/* Only the spec is zeroed: the image is overwritten whole, the carved room when handed out, the name below. */
+	spec = eb_malloc(sizeof(*spec) + room + carve + len + 1);
 	if (!spec)
 		return NULL;
 	memset(spec, 0, sizeof(*spec));
 	spec->kconfig_map = -1;
-	spec->name = memcpy((char *)(spec + 1) + room, name, len + 1);
+	if (carve) {
+		spec->carve_pos = (uint8_t *)(spec + 1) + room;
+		spec->carve_end = spec->carve_pos + carve;
+	}
+	spec->name = memcpy((char *)(spec + 1) + room + carve, name, len + 1);
 	if (image)
 		*image = spec + 1;
 	return spec;
@@ -128,21 +134,33 @@ static int open_kept(const void *bytes, size_t size, const char *name, struct eb
 {
 	struct ebpf_spec *spec;
 	struct eb_elf e;
+	uint32_t map_cnt = 0;
+	size_t maps_room;
 	void *kept;
 	int err = eb_elf_open_sections(&e, bytes, size, name);
 
+	/* The symbols first: what the spec's block reserves for the stages is counted from them. */
+	if (!err)
+		err = eb_elf_read_symbols(&e);
 	if (err) {
 		eb_elf_close(&e);
 		return err;
 	}
-	spec = spec_new(name, eb_elf_kept_size(&e), &kept);
+	maps_room = eb_elf_maps_room(&e, &map_cnt);
+	spec = spec_new(name, eb_elf_kept_size(&e), eb_elf_progs_room(&e) + eb_elf_relocs_room(&e) + maps_room,
+			&kept);
 	if (!spec) {
 		eb_elf_close(&e);
 		return -ENOMEM;
 	}
-	/* Before the symbols are read, so that their names point into the kept copy. */
+	/* Section and symbol names now point into the kept copy. */
 	eb_elf_move_kept(&e, kept);
-	return finish(spec, &e, eb_elf_read_symbols(&e), out);
+	if (map_cnt) {
+		/* Carved from the room just reserved: cannot fail. */
+		spec->maps = eb_spec_carve(spec, (size_t)map_cnt * sizeof(*spec->maps));
+		spec->map_cap = spec->maps ? map_cnt : 0;
+	}
+	return finish(spec, &e, 0, out);
 }
 
 EBPF_API int ebpf_spec_open_mem(const void *data, size_t size, const struct ebpf_spec_opts *opts,
@@ -286,7 +304,7 @@ EBPF_API int ebpf_spec_open_file(const char *path, const struct ebpf_spec_opts *
 		return err;
 	if (size <= eb_spec_read_max)
 		return open_small_file(fd, size, name, out);
-	spec = spec_new(name, 0, NULL);
+	spec = spec_new(name, 0, 0, NULL);
 	if (!spec) {
 		close(fd);
 		return -ENOMEM;

@@ -27,7 +27,31 @@ void eb_map_spec_free(struct ebpf_map_spec *m)
 	if (m->data_owned)
 		eb_free(m->data);
 	eb_free(m->slots);
-	eb_free(m);
+	eb_spec_release(m->spec, m);
+}
+
+void *eb_spec_carve(struct ebpf_spec *spec, size_t size)
+{
+	size_t room = spec->carve_pos ? (size_t)(spec->carve_end - spec->carve_pos) : 0;
+	uint8_t *p;
+
+	size = size > SIZE_MAX - 7 ? SIZE_MAX : (size + 7) & ~(size_t)7;
+	if (size > room)
+		return eb_malloc(size);
+	p = spec->carve_pos;
+	spec->carve_pos += size;
+	return p;
+}
+
+bool eb_spec_carved(const struct ebpf_spec *spec, const void *p)
+{
+	return spec && p && (const uint8_t *)p >= (const uint8_t *)spec && (const uint8_t *)p < spec->carve_end;
+}
+
+void eb_spec_release(const struct ebpf_spec *spec, void *p)
+{
+	if (!eb_spec_carved(spec, p))
+		eb_free(p);
 }
 
 void eb_spec_hold(const struct ebpf_spec *spec)
@@ -50,13 +74,13 @@ EBPF_API void ebpf_spec_free(struct ebpf_spec *spec)
 		if (s->insns_owned)
 			eb_free(s->insns);
 	}
-	/* every section's relocations share one block */
-	eb_free(spec->reloc_store);
+	/* every section's relocations share one block (carved, or on the heap) */
+	eb_spec_release(spec, spec->reloc_store);
 	/* funcs, progs and secs share prog_store's block; program specs own nothing */
-	eb_free(spec->prog_store);
+	eb_spec_release(spec, spec->prog_store);
 	for (uint32_t i = 0; i < spec->map_cnt; i++)
 		eb_map_spec_free(spec->maps[i]);
-	eb_free(spec->maps);
+	eb_spec_release(spec, spec->maps);
 	/* extern names live in the image */
 	eb_free(spec->externs);
 	eb_btf_ext_free(spec->btf_ext);
@@ -86,7 +110,7 @@ struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, 
 
 	_Static_assert(sizeof(*m) % _Alignof(struct eb_var) == 0, "variables follow the map spec");
 	/* vars is bounded by a section's or a BTF's size: vars * sizeof(struct eb_var) cannot overflow. */
-	m = eb_malloc(sizeof(*m) + vars * sizeof(struct eb_var) + len + 1);
+	m = eb_spec_carve(spec, sizeof(*m) + vars * sizeof(struct eb_var) + len + 1);
 	if (!m)
 		return NULL;
 	memset(m, 0, sizeof(*m));
@@ -97,24 +121,29 @@ struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, 
 	return m;
 }
 
-/* Whether the maps array must grow to take map number `n` (capacity: 4, then powers of two). */
-static bool maps_full(uint32_t n)
-{
-	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
-}
-
 int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin, size_t vars,
 		    struct ebpf_map_spec **out)
 {
 	struct ebpf_map_spec *m;
 
-	if (maps_full(spec->map_cnt)) {
-		struct ebpf_map_spec **maps =
-			eb_reallocarray(spec->maps, spec->map_cnt ? (size_t)spec->map_cnt * 2 : 4, sizeof(*maps));
+	/* The opener may have carved room for the maps it counted; beyond that, powers of two from 4. */
+	if (spec->map_cnt == spec->map_cap) {
+		uint32_t cap = spec->map_cap ? spec->map_cap * 2 : 4;
+		struct ebpf_map_spec **maps;
 
+		if (spec->map_cap > UINT32_MAX / 2)
+			return eb_err(-ENOMEM, "out of memory");
+		if (eb_spec_carved(spec, spec->maps)) {
+			maps = eb_reallocarray(NULL, cap, sizeof(*maps));
+			if (maps)
+				memcpy(maps, spec->maps, (size_t)spec->map_cnt * sizeof(*maps));
+		} else {
+			maps = eb_reallocarray(spec->maps, cap, sizeof(*maps));
+		}
 		if (!maps)
 			return -ENOMEM;
 		spec->maps = maps;
+		spec->map_cap = cap;
 	}
 	m = eb_map_spec_new(spec, name, origin, vars);
 	if (!m)

@@ -92,8 +92,19 @@ START_TEST(test_spec_keeps_only_what_it_points_into)
 	ck_assert_ptr_null(spec->image.map);
 	ck_assert_ptr_null(spec->image.heap[0]);
 	ck_assert_ptr_null(spec->image.heap[1]);
-	/* The spec struct, the kept bytes (8-aligned), then its name. */
-	block = sizeof(*spec) + ((kept + 7) & ~(size_t)7) + strlen(spec->name) + 1;
+	/* The spec struct, the kept bytes (8-aligned), the room carved for its arrays, then its name. */
+	ck_assert_ptr_nonnull(spec->carve_end);
+	ck_assert((uintptr_t)spec->carve_end > (uintptr_t)((uint8_t *)(spec + 1) + ((kept + 7) & ~(size_t)7)));
+	block = (size_t)(spec->carve_end - (uint8_t *)spec) + strlen(spec->name) + 1;
+	ck_assert_ptr_eq(spec->name, (const char *)spec->carve_end);
+	/* The programs' block, the relocation tags, the map list and map specs were carved, not allocated. */
+	ck_assert(eb_spec_carved(spec, spec->prog_store));
+	ck_assert(spec->reloc_store == NULL || eb_spec_carved(spec, spec->reloc_store));
+	ck_assert(spec->map_cnt == 0 || eb_spec_carved(spec, spec->maps));
+	for (uint32_t i = 0; i < spec->map_cnt; i++)
+		ck_assert(eb_spec_carved(spec, spec->maps[i]));
+	/* The estimate was not short: nothing fell back to the heap. */
+	ck_assert((uintptr_t)spec->carve_pos <= (uintptr_t)spec->carve_end);
 	ck_assert(in_block(spec, block, spec->name, strlen(spec->name) + 1));
 	ck_assert(in_block(spec, block, ebpf_spec_license(spec), 4));
 	ck_assert_str_eq(ebpf_spec_license(spec), "GPL");
