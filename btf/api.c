@@ -40,3 +40,16 @@ EBPF_API int32_t ebpf_btf_find(const struct ebpf_btf *btf, const char *name, uns
 		return eb_err(-ENOENT, "BTF: no type '%s' of kind %s", name, kind ? eb_btf_kind_name(kind) : "any");
 	return r;
 }
+
+EBPF_API int ebpf_btf_find_many(const struct ebpf_btf *btf, const char *const *names, const unsigned *kinds,
+				size_t n, int32_t *ids)
+{
+	int r;
+
+	if (!btf || (n && (!names || !ids)))
+		return eb_err(-EINVAL, "ebpf_btf_find_many: NULL argument");
+	r = eb_btf_find_many(btf, names, kinds, n, ids);
+	if (r == -ENOMEM)
+		return eb_err(-ENOMEM, "BTF: no memory to look up %zu names", n);
+	return r;
+}

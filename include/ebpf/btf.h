@@ -42,6 +42,17 @@ EBPF_API uint32_t ebpf_btf_type_cnt(const struct ebpf_btf *btf);
  * (building the name index).
  */
 EBPF_API int32_t ebpf_btf_find(const struct ebpf_btf *btf, const char *name, unsigned kind);
+/*
+ * Many names at once: ids[i] = what ebpf_btf_find(btf, names[i], kinds[i]) would
+ * return (-ENOENT where there is no such type or names[i] is NULL or ""), with
+ * `kinds` NULL meaning any kind for all. Resolving the names a program needs in
+ * one call costs about one ebpf_btf_find() over a big BTF (one pass over the
+ * types answers them all); on vmlinux, single calls cost a pass each until
+ * enough of them have been made to build a name index. Returns how many names
+ * were found (0..n), or -EINVAL (NULL btf, names or ids), -ENOMEM.
+ */
+EBPF_API int ebpf_btf_find_many(const struct ebpf_btf *btf, const char *const *names, const unsigned *kinds,
+				size_t n, int32_t *ids);
 
 #ifdef __cplusplus
 }

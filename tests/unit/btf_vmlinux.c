@@ -251,6 +251,36 @@ START_TEST(test_public_api)
 	ck_assert_int_eq(ebpf_btf_find(a, "bpf_task_from_pid", BTF_KIND_STRUCT), -ENOENT);
 	ck_assert_str_eq(ebpf_errmsg(), "BTF: no type 'bpf_task_from_pid' of kind STRUCT");
 	ck_assert_uint_eq(ebpf_btf_type_cnt(a), eb_btf_type_cnt(a));
+
+	/* many at once: each answer is the single lookup's, misses included */
+	const char *many[] = { "task_struct", "bpf_task_from_pid", "bpf_prog_active", "runqueues",
+				"bpf_task_from_pid", "no_such_type_anywhere", "", NULL, "sk_buff" };
+	const unsigned kinds[] = { BTF_KIND_STRUCT, BTF_KIND_FUNC, BTF_KIND_VAR, BTF_KIND_VAR,
+				   BTF_KIND_STRUCT, BTF_KIND_STRUCT, BTF_KIND_STRUCT, BTF_KIND_STRUCT, 0 };
+	const size_t n = sizeof(many) / sizeof(many[0]);
+	int32_t ids[sizeof(many) / sizeof(many[0])], any[sizeof(many) / sizeof(many[0])];
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int32_t want = many[i] && many[i][0] ? (int32_t)walk_find(&w, many[i], kinds[i], NULL) : 0;
+
+		want = want > 0 ? want : -ENOENT;
+		found += want > 0;
+		ids[i] = 12345;
+		ck_assert_int_eq(many[i] ? ebpf_btf_find(a, many[i], kinds[i]) : -ENOENT, want);
+	}
+	ck_assert_int_ge(found, 5);	/* task_struct, the kfunc, two per-CPU variables, sk_buff */
+	ck_assert_int_eq(ebpf_btf_find_many(a, many, kinds, n, ids), found);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(ids[i], many[i] && many[i][0] ? ebpf_btf_find(a, many[i], kinds[i]) : -ENOENT);
+	/* kinds NULL: any kind, so the lowest id of that name */
+	ck_assert_int_ge(ebpf_btf_find_many(a, many, NULL, n, any), found);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(any[i], many[i] && many[i][0] ? ebpf_btf_find(a, many[i], 0) : -ENOENT);
+	ck_assert_int_eq(ebpf_btf_find_many(a, many, kinds, 0, NULL), 0);
+	ck_assert_int_eq(ebpf_btf_find_many(NULL, many, kinds, n, ids), -EINVAL);
+	ck_assert_int_eq(ebpf_btf_find_many(a, NULL, kinds, n, ids), -EINVAL);
+	ck_assert_str_eq(ebpf_errmsg(), "ebpf_btf_find_many: NULL argument");
 	ebpf_btf_free(a);
 	ebpf_btf_free(b);
 	ebpf_btf_free(NULL);
