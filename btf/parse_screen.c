@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "btf/btf_internal.h"
+#include "btf/parse_screen.h"
 #include "lib/alloc.h"
 
 #define KBIT(k) (1u << BTF_KIND_##k)
@@ -51,11 +52,9 @@
 /* What the first step folds every record into; locals of screen_records(), so registers. */
 struct folds {
 	uint32_t max_name;	/* largest string offset used */
-	/*
-	 * Largest (id - 1) referenced: void (0) wraps to UINT32_MAX where it is
-	 * not allowed, and counts as id 1 where it is (void_ok()).
-	 */
+	/* Largest (id - 1) referenced where void is not allowed: void (0) wraps to UINT32_MAX. */
 	uint32_t max_ref1;
+	uint32_t max_refv;	/* largest id referenced where void is allowed */
 	uint32_t bad;		/* non-zero once a fixed-field rule failed */
 };
 
@@ -80,12 +79,6 @@ struct todo {
 static inline uint32_t umax(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
-}
-
-/* A reference where void is allowed, as an id minus one that never wraps. */
-static inline uint32_t void_ok(uint32_t id)
-{
-	return id - (id != 0);
 }
 
 static inline bool chain_kind(unsigned kind)
@@ -129,38 +122,6 @@ static inline int push_ref(struct todo *td, uint32_t id)
 	return 0;
 }
 
-/* Members of a STRUCT/UNION: names, non-void types, every member inside the type. */
-static inline void screen_members(struct folds *s, const struct btf_type *t, uint32_t vlen)
-{
-	const struct btf_member *m = btf_members(t), *end = m + vlen;
-	uint32_t names = 0, types = 0, bits = 0;
-
-	if (!btf_kflag(t)) {
-		/* two members a round: the loop's own compare and branch are a fifth of its cost */
-		if (vlen & 1) {
-			names = m->name_off;
-			types = m->type - 1;
-			bits = m->offset;
-			m++;
-		}
-		for (; m < end; m += 2) {
-			names = umax(names, umax(m[0].name_off, m[1].name_off));
-			types = umax(types, umax(m[0].type - 1, m[1].type - 1));
-			bits = umax(bits, umax(m[0].offset, m[1].offset));
-		}
-	} else {
-		/* bit offset + bitfield size: 24 + 8 bits, cannot wrap */
-		for (; m < end; m++) {
-			names = umax(names, m->name_off);
-			types = umax(types, m->type - 1);
-			bits = umax(bits, BTF_MEMBER_BIT_OFFSET(m->offset) + BTF_MEMBER_BITFIELD_SIZE(m->offset));
-		}
-	}
-	s->max_name = umax(s->max_name, names);
-	s->max_ref1 = umax(s->max_ref1, types);
-	s->bad |= (uint64_t)bits > (uint64_t)t->size * 8;
-}
-
 /* FUNC_PROTO: anonymous; only the last parameter may be void ("..."). */
 static inline void screen_params(struct folds *s, const struct btf_type *t, uint32_t vlen)
 {
@@ -168,7 +129,7 @@ static inline void screen_params(struct folds *s, const struct btf_type *t, uint
 	uint32_t names = 0, types = 0;
 
 	s->bad |= t->name_off;
-	s->max_ref1 = umax(s->max_ref1, void_ok(t->type));
+	s->max_refv = umax(s->max_refv, t->type);
 	if (!vlen)
 		return;
 	for (uint32_t i = 0; i + 1 < vlen; i++) {
@@ -177,7 +138,7 @@ static inline void screen_params(struct folds *s, const struct btf_type *t, uint
 	}
 	s->max_name = umax(s->max_name, umax(names, p[vlen - 1].name_off));
 	s->max_ref1 = umax(s->max_ref1, types);
-	s->max_ref1 = umax(s->max_ref1, void_ok(p[vlen - 1].type));
+	s->max_refv = umax(s->max_refv, p[vlen - 1].type);
 }
 
 static inline void screen_enum(struct folds *s, const struct btf_type *t, uint32_t vlen, size_t rec)
@@ -219,14 +180,30 @@ static inline void screen_datasec(struct folds *s, const struct btf_type *t, uin
 /*
  * First step: walk the records, fill btf->offs, fold every per-type rule into
  * the accumulators. Returns 0 (all folded), 1 (suspect) or -ENOMEM.
+ *
+ * The loop is what every one of thousands of types pays, so it keeps little
+ * state: a record pointer and the table's cursor (the id is derived where a
+ * kind needs it), and the kind selects everything else.
  */
 static int screen_records(struct ebpf_btf *btf, struct todo *td)
 {
-	const uint8_t *types = btf->types;
+	const uint8_t *types = btf->types, *p = types, *end = types + btf->types_len;
 	const uint32_t len = btf->types_len, start = btf->start_id;
 	/* Records are at least 12 bytes: room for the most there can be, so no check per record. */
 	size_t cap = len / sizeof(struct btf_type) + 1;
-	uint32_t *offs, nr = 0, off = 0;
+	/*
+	 * STRUCT/UNION records with members, for eb_btf_screen_members(), are
+	 * listed from the top of the same table down: each takes at least two
+	 * 12-byte slots of the section, so they never meet the ids' offsets.
+	 */
+	size_t top = cap;
+	/*
+	 * A forward reference to the very next id (a pointer emitted just before
+	 * its target, the common case) is not set aside: the next record, if it is
+	 * of a kind whose chain could close a cycle, sets the edge aside itself.
+	 */
+	uint32_t *offs, *o, nr, fwd_next = 0;
+	struct eb_member_folds mf = { 0 };
 	struct folds f = { 0 }, *s = &f;
 
 	/* If even that many ids would not fit, let the checking pass say so. */
@@ -237,16 +214,30 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		return -ENOMEM;
 	btf->offs = offs;
 	btf->datasecs_listed = true;
-	while (off < len) {
-		const struct btf_type *t = (const void *)(types + off);
-		uint32_t rest = len - off, id = start + nr, info, vlen, extra;
+	for (o = offs; end - p >= (ptrdiff_t)sizeof(struct btf_type);) {
+		const struct btf_type *t = (const void *)p;
+		const uint32_t info = t->info, vlen = info & 0xffff, off = (uint32_t)(p - types);
+		/* bytes left for this record's own records */
+		const size_t rest = (size_t)(end - p) - sizeof(*t);
+		uint32_t id, extra;
 
-		if (rest < sizeof(*t))
-			return 1;
-		rest -= sizeof(*t);
-		offs[nr++] = off;
-		info = t->info;
-		vlen = info & 0xffff;
+#define ID() (start + (uint32_t)(o - offs) - 1)
+/* This id is the target of the previous record's forward reference: set the edge aside. */
+#define FWD_TARGET()                                                  \
+	do {                                                          \
+		if (id == fwd_next && push_edge(td, id - 1, id))      \
+			return -ENOMEM;                               \
+	} while (0)
+/* Forward reference of chain kind `id` to `to`: a cycle needs one. */
+#define FWD_REF(to)                                                   \
+	do {                                                          \
+		if ((to) == id + 1)                                   \
+			fwd_next = id + 1;                            \
+		else if ((to) >= id && push_edge(td, id, (to)))       \
+			return -ENOMEM;                               \
+	} while (0)
+
+		*o++ = off;
 		s->max_name = umax(s->max_name, t->name_off);
 		switch ((info >> 24) & 0x1f) {
 		case BTF_KIND_PTR: case BTF_KIND_VOLATILE: case BTF_KIND_CONST: case BTF_KIND_RESTRICT:
@@ -255,17 +246,18 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		case BTF_KIND_TYPEDEF: case BTF_KIND_TYPE_TAG:
 			s->bad |= vlen | !t->name_off;
 		ref:
-			s->max_ref1 = umax(s->max_ref1, void_ok(t->type));
+			s->max_refv = umax(s->max_refv, t->type);
 			extra = 0;
-			/* A reference cycle needs an edge to an id >= its own: only those are walked later. */
-			if (t->type >= id && push_edge(td, id, t->type))
-				return -ENOMEM;
+			id = ID();
+			FWD_TARGET();
+			FWD_REF(t->type);
 			break;
 		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
 			extra = vlen * (uint32_t)sizeof(struct btf_member);
 			if (extra > rest)
 				return 1;
-			screen_members(s, t, vlen);
+			if (vlen)
+				offs[--top] = off;
 			break;
 		case BTF_KIND_FUNC_PROTO:
 			extra = vlen * (uint32_t)sizeof(struct btf_param);
@@ -281,9 +273,10 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 				return 1;
 			s->bad |= (info & VLEN_KFLAG) | t->size;
 			s->max_ref1 = umax(s->max_ref1, a->type - 1);
-			s->max_ref1 = umax(s->max_ref1, void_ok(a->index_type));
-			if (a->type >= id && push_edge(td, id, a->type))
-				return -ENOMEM;
+			s->max_refv = umax(s->max_refv, a->index_type);
+			id = ID();
+			FWD_TARGET();
+			FWD_REF(a->type);
 			break;
 		}
 		case BTF_KIND_FWD:
@@ -317,6 +310,8 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			extra = 0;
 			s->bad |= vlen > BTF_FUNC_EXTERN || !t->name_off;
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
+			id = ID();
+			FWD_TARGET();
 			if (push_ref(td, id))	/* its type must be a FUNC_PROTO (which ends its chain) */
 				return -ENOMEM;
 			break;
@@ -327,14 +322,16 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			s->bad |= (info & VLEN_KFLAG) || btf_var_info(t)->linkage > BTF_VAR_GLOBAL_EXTERN ||
 				  !t->name_off;
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
-			if (t->type >= id && push_edge(td, id, t->type))
-				return -ENOMEM;
+			id = ID();
+			FWD_TARGET();
+			FWD_REF(t->type);
 			break;
 		case BTF_KIND_DATASEC:
 			extra = vlen * (uint32_t)sizeof(struct btf_var_secinfo);
 			if (extra > rest)
 				return 1;
 			screen_datasec(s, t, vlen);
+			id = ID();
 			if (btf->nr_datasecs < EB_BTF_LISTED_DATASECS)
 				btf->datasec_ids[btf->nr_datasecs++] = id;
 			else
@@ -349,16 +346,31 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			s->bad |= vlen || !t->name_off ||
 				  ((const struct btf_decl_tag *)btf_type_extra(t))->component_idx < -1;
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
+			id = ID();
+			FWD_TARGET();
 			/* its component must exist; walked whichever way it points, as parse.c does */
 			if (push_ref(td, id) || push_edge(td, id, t->type))
 				return -ENOMEM;
 			break;
-		default:
+		/* Every value of the 5 kind bits is listed, so the switch needs no range check. */
+		case BTF_KIND_UNKN:
+		case BTF_KIND_MAX + 1 ... 31:
 			return 1;
 		}
-		off += sizeof(*t) + extra;
+		p += sizeof(*t) + extra;
+#undef ID
+#undef FWD_TARGET
+#undef FWD_REF
 	}
+	/* A few bytes too short for another header: the checking pass says where. */
+	if (p != end)
+		return 1;
+	nr = (uint32_t)(o - offs);
 	btf->nr = nr;
+	eb_btf_screen_members(types, len, offs + top, cap - top, &mf);
+	s->max_name = umax(s->max_name, mf.max_name);
+	s->max_ref1 = umax(s->max_ref1, mf.max_type1);
+	s->bad |= mf.bad;
 	/* Give back a mostly unused table (many members per type): realloc shrinks in place. */
 	if (nr && (cap - nr) * sizeof(*offs) > 16384) {
 		offs = eb_realloc(offs, (size_t)nr * sizeof(*offs));
@@ -367,8 +379,8 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 	}
 	if (s->bad || s->max_name >= eb_btf_str_end(btf))
 		return 1;
-	/* Valid ids are 1 .. start + nr - 1, so (id - 1) must stay below start + nr - 1. */
-	if (nr && s->max_ref1 >= start + nr - 1)
+	/* Valid ids are 1 .. start + nr - 1 (0 too where void is allowed). */
+	if (nr && (s->max_ref1 >= start + nr - 1 || s->max_refv >= start + nr))
 		return 1;
 	return 0;
 }
