@@ -70,6 +70,23 @@ struct eb_relo_env {
 	 * so a type used by many programs is matched once; NULL: no sharing.
 	 */
 	struct eb_core_cache *core_cache;
+	/*
+	 * Where the previous program's .BTF.ext records ended (one load, one
+	 * thread); NULL: every program searches its section's records.
+	 */
+	struct eb_relo_cursor *cursor;
+};
+
+/*
+ * Programs of one section are usually loaded in the order they lie in it, so
+ * a program's func_info/line_info/CO-RE records start where the previous
+ * program's ended: remembered here, checked in O(1) and used instead of a
+ * binary search over the section's records. Zero-initialise it; it holds no
+ * resource. Shared only by the programs of one load, on one thread.
+ */
+struct eb_relo_cursor {
+	const struct eb_btf_ext_sec *sec[3];	/* per enum eb_btf_ext_table */
+	uint32_t next[3];			/* index after the last carried record */
 };
 
 /* How one extern resolved for this load. */
