@@ -584,6 +584,9 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	if (has_core_relos(spec))
 		coll->env.core_cache = eb_core_cache_new();
 	eb_coll_attach_prefetch(coll);
+	/* this loop's alone: a private copy relocated later (cookies) searches afresh */
+	struct eb_relo_cursor cursor = { 0 };
+	coll->env.cursor = &cursor;
 	int first_err = 0;
 	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
 		struct ebpf_prog *p = &coll->progs[i];
@@ -593,10 +596,12 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 		if (perr && !first_err)
 			first_err = perr;
 		if (perr && opts && opts->all_or_nothing) {
+			coll->env.cursor = NULL;
 			err = perr;
 			goto fail;
 		}
 	}
+	coll->env.cursor = NULL;
 	eb_core_cache_free(coll->env.core_cache);
 	coll->env.core_cache = NULL;
 	err = fill_slots(coll);

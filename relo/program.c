@@ -34,7 +34,7 @@ int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog
 	if (spec->foreign_endian)
 		return eb_err(-EINVAL, "prog '%s': the object is in the foreign byte order and can "
 			      "only be inspected", prog->name);
-	err = eb_relo_link(spec, prog, out, &lk);
+	err = eb_relo_link(spec, prog, env ? env->cursor : NULL, out, &lk);
 	if (!err)
 		err = eb_relo_patch(spec, prog, env, res, map_fds, &lk, out);
 	if (!err && lk.core_cnt) {
@@ -59,7 +59,7 @@ static void free_array(const struct eb_relo_prog *out, void *p)
 {
 	uintptr_t lo = (uintptr_t)out->scratch, at = (uintptr_t)p;
 
-	if (!out->scratch || at < lo || at - lo >= out->scratch_size)
+	if (p && (!out->scratch || at < lo || at - lo >= out->scratch_size))
 		eb_free(p);
 }
 
@@ -70,12 +70,17 @@ void eb_relo_prog_free(struct eb_relo_prog *out)
 	free_array(out, out->insns);
 	free_array(out, out->func_info);
 	free_array(out, out->line_info);
-	for (uint32_t i = 0; i < out->fd_btf_cnt; i++)
-		eb_btf_put(out->fd_btfs[i]);
-	eb_free(out->fd_btfs);
-	eb_free(out->fd_modules);
-	for (uint32_t i = 0; i < out->note_cnt; i++)
-		eb_free(out->notes[i].what);
-	eb_free(out->notes);
+	/* tested first: a collection load frees one of these per program, and they are rarely there */
+	if (out->fd_btfs || out->fd_modules) {
+		for (uint32_t i = 0; i < out->fd_btf_cnt; i++)
+			eb_btf_put(out->fd_btfs[i]);
+		eb_free(out->fd_btfs);
+		eb_free(out->fd_modules);
+	}
+	if (out->notes) {
+		for (uint32_t i = 0; i < out->note_cnt; i++)
+			eb_free(out->notes[i].what);
+		eb_free(out->notes);
+	}
 	memset(out, 0, sizeof(*out));
 }

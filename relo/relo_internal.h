@@ -48,10 +48,11 @@ struct eb_linked {
  * Build out->insns from the program's function followed by every subprogram it
  * reaches (transitively, each once), patch bpf-to-bpf calls and BPF_PSEUDO_FUNC
  * loads, and carry func_info/line_info (into out) and CO-RE records (into lk),
- * all rebased onto the final instruction array.
+ * all rebased onto the final instruction array. `cur` (NULL: none) is the
+ * load's cursor into the sections' .BTF.ext records (struct eb_relo_cursor).
  */
 int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
-		 struct eb_relo_prog *out, struct eb_linked *lk);
+		 struct eb_relo_cursor *cur, struct eb_relo_prog *out, struct eb_linked *lk);
 void eb_relo_linked_free(struct eb_linked *lk);
 
 /* The relocation tags of instructions [off, off + cnt) of a section (relocs are sorted). */

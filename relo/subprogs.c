@@ -25,30 +25,17 @@ struct link_ctx {
 	const struct ebpf_prog_spec *prog;
 	struct eb_relo_prog *out;
 	struct eb_linked *lk;
+	struct eb_relo_cursor *cur;	/* NULL: search every table */
 	size_t insn_cap, placed_cap, fi_cap, li_cap, core_cap;
 };
 
 /*
- * Room for `need` elements of an output array (insns, func_info, line_info):
- * the first piece comes from the caller's scratch when it fits (exactly
- * `need`: most programs are one function, and their arrays never grow), and
- * a piece that outgrows the scratch moves to the heap.
+ * Room for `need` elements of an output array (insns, func_info, line_info)
+ * past the first piece (grow_out): the heap, and a piece that outgrows the
+ * caller's scratch moves there.
  */
-static int grow_out(struct eb_relo_prog *out, void **arr, size_t *cap, size_t need, size_t elem)
+static int grow_out_slow(struct eb_relo_prog *out, void **arr, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
-		return 0;
-	if (!*arr && out->scratch && elem) {
-		const size_t align = _Alignof(max_align_t);
-		size_t at = (out->scratch_used + align - 1) / align * align;
-
-		if (at <= out->scratch_size && need <= (out->scratch_size - at) / elem) {
-			*arr = (char *)out->scratch + at;
-			*cap = need;
-			out->scratch_used = at + need * elem;
-			return 0;
-		}
-	}
 	if (*arr && out->scratch && (uintptr_t)*arr - (uintptr_t)out->scratch < out->scratch_size) {
 		void *heap = NULL;
 		size_t ncap = *cap;
@@ -61,6 +48,27 @@ static int grow_out(struct eb_relo_prog *out, void **arr, size_t *cap, size_t ne
 		return 0;
 	}
 	return eb_grow(arr, cap, need, elem);
+}
+
+/*
+ * Room for `need` elements of an output array. The first piece comes from the
+ * caller's scratch when it fits (exactly `need`: most programs are one
+ * function, and their arrays never grow); `scratch_used` stays a multiple of
+ * 16, enough alignment for every output array. Inline: it runs three times
+ * per program.
+ */
+static inline int grow_out(struct eb_relo_prog *out, void **arr, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	if (!*arr && out->scratch_used <= out->scratch_size &&
+	    need <= (out->scratch_size - out->scratch_used) / 16 * 16 / elem) {
+		*arr = (char *)out->scratch + out->scratch_used;
+		*cap = need;
+		out->scratch_used += (need * elem + 15) & ~(size_t)15;
+		return 0;
+	}
+	return grow_out_slow(out, arr, cap, need, elem);
 }
 
 /* Room for one more placed function; the list starts in lk->placed_inline. */
@@ -106,6 +114,30 @@ const struct eb_reloc *eb_relo_sec_relocs(const struct eb_text_sec *sec, uint32_
 	return *n ? sec->relocs + first : NULL;
 }
 
+/*
+ * The tags of the program's own function: the spec already knows where they
+ * are (reloc_first, reloc_cnt), which saves a binary search over the section's
+ * tags per program. Trusted only when its edges agree with the section's
+ * sorted tags (O(1)), so the answer is always eb_relo_sec_relocs()'s.
+ */
+static const struct eb_reloc *prog_relocs(const struct ebpf_prog_spec *prog, const struct eb_text_sec *sec,
+					  uint32_t off, uint32_t cnt, uint32_t *n)
+{
+	uint32_t first = prog->reloc_first, end;
+	uint64_t past = (uint64_t)off + cnt;
+	const struct eb_reloc *r = sec->relocs;
+
+	if (first > sec->reloc_cnt || prog->reloc_cnt > sec->reloc_cnt - first)
+		return eb_relo_sec_relocs(sec, off, cnt, n);
+	end = first + prog->reloc_cnt;
+	/* the tag before is before the function, the one after is past it, and the ends are inside */
+	if ((first > 0 && r[first - 1].insn >= off) || (end < sec->reloc_cnt && r[end].insn < past) ||
+	    (first < end && (r[first].insn < off || r[end - 1].insn >= past)))
+		return eb_relo_sec_relocs(sec, off, cnt, n);
+	*n = prog->reloc_cnt;
+	return *n ? r + first : NULL;
+}
+
 /* Append function `fi`'s instructions to the program. */
 static int place(struct link_ctx *c, uint32_t fi)
 {
@@ -134,7 +166,8 @@ static int place(struct link_ctx *c, uint32_t fi)
 	p = &c->lk->placed[c->lk->placed_cnt++];
 	p->func = fi;
 	p->start = start;
-	p->rel = eb_relo_sec_relocs(sec, f->off, f->cnt, &p->rel_cnt);
+	p->rel = fi == c->prog->func ? prog_relocs(c->prog, sec, f->off, f->cnt, &p->rel_cnt) :
+		 eb_relo_sec_relocs(sec, f->off, f->cnt, &p->rel_cnt);
 	return 0;
 }
 
@@ -206,7 +239,18 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
 	const struct eb_reloc *rel = p->rel;
 	uint32_t n = p->rel_cnt, k = 0;
+	const struct ebpf_insn *insns = sec->insns + f->off;
+	bool any = false;
 
+	/*
+	 * Most functions make no bpf-to-bpf call: one quick pass over the opcodes
+	 * (a superset: it does not skip ld_imm64 halves) proves it; the exact
+	 * walk below runs only when there may be one.
+	 */
+	for (uint32_t i = 0; i < f->cnt; i++)
+		any |= insns[i].code == EB_INSN_CALL && insns[i].src_reg == EBPF_PSEUDO_CALL;
+	if (!any)
+		return 0;
 	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
 		const struct ebpf_insn *insn = &sec->insns[i];
 
@@ -279,36 +323,102 @@ static inline uint32_t rec_insn(const struct rec_reader *r, uint32_t i)
 	return v >> r->shift;
 }
 
+/* Decoded record sizes without a call into btf/ per use. */
+static size_t rec_size_of(enum eb_btf_ext_table tab)
+{
+	return tab == EB_EXT_FUNC_INFO ? sizeof(struct eb_func_info) :
+	       tab == EB_EXT_LINE_INFO ? sizeof(struct eb_line_info) : sizeof(struct eb_core_relo);
+}
+
+/* Index of the first record at or after instruction `off`. */
+static uint32_t rec_lower_bound(const struct rec_reader *rr, uint32_t cnt, uint32_t off)
+{
+	uint32_t lo = 0, hi = cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (rec_insn(rr, mid) < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether `idx` is where the search for `off` would land: the record before is before it. */
+static bool rec_bound_at(const struct rec_reader *rr, uint32_t cnt, uint32_t idx, uint32_t off)
+{
+	return idx <= cnt && (idx == 0 || rec_insn(rr, idx - 1) < off) &&
+	       (idx == cnt || rec_insn(rr, idx) >= off);
+}
+
+/*
+ * The end of the run of records from `lo` that lie inside `f`, checking they
+ * ascend; (uint32_t)-1 with the error set when they do not. Raw native
+ * records (what a loaded object has) are stepped through directly.
+ */
+static uint32_t rec_run_end(const struct link_ctx *c, const struct rec_reader *rr, const char *what,
+			    const struct eb_func *f, uint32_t lo)
+{
+	const struct eb_btf_ext_sec *es = rr->es;
+	uint32_t prev = f->off, end = lo, insn;
+
+	if (rr->base) {
+		const uint8_t *p = rr->base + (size_t)lo * rr->stride;
+
+		for (; end < es->cnt; end++, p += rr->stride) {
+			memcpy(&insn, p, sizeof(insn));
+			insn >>= rr->shift;
+			if (insn - f->off >= f->cnt)
+				break;
+			if (insn < prev)
+				goto unordered;
+			prev = insn;
+		}
+		return end;
+	}
+	for (; end < es->cnt; end++) {
+		insn = rec_insn(rr, end);
+		if (insn - f->off >= f->cnt)
+			break;
+		if (insn < prev)
+			goto unordered;
+		prev = insn;
+	}
+	return end;
+unordered:
+	eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in instruction order "
+	       "(insn %u after %u)", c->prog->name, what, es->sec_name ? es->sec_name : "?", insn, prev);
+	return UINT32_MAX;
+}
+
+/*
+ * `cur` (the program's own function only: subprograms live elsewhere and
+ * would move it away from the next program) starts the run where the
+ * previous program's ended when that is where the search would land.
+ */
 static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es, enum eb_btf_ext_table tab,
 		      const char *what, const struct eb_func *f, uint32_t start, void **out,
-		      uint32_t *out_cnt, size_t *cap)
+		      uint32_t *out_cnt, size_t *cap, struct eb_relo_cursor *cur)
 {
-	size_t rec_size = eb_btf_ext_rec_size(tab);
-	uint32_t lo = 0, hi = es->cnt, end, prev;
+	size_t rec_size = rec_size_of(tab);
+	uint32_t lo, end;
 	struct rec_reader rr;
 	char *o;
 	int err;
 
 	rec_reader_init(&rr, es, tab, rec_size);
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (rec_insn(&rr, mid) < f->off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	prev = f->off;
-	for (end = lo; end < es->cnt; end++) {
-		uint32_t insn = rec_insn(&rr, end);
-
-		if (insn - f->off >= f->cnt)
-			break;
-		if (insn < prev)
-			return eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in "
-				      "instruction order (insn %u after %u)", c->prog->name, what,
-				      es->sec_name ? es->sec_name : "?", insn, prev);
-		prev = insn;
+	if (cur && cur->sec[tab] == es && rec_bound_at(&rr, es->cnt, cur->next[tab], f->off))
+		lo = cur->next[tab];
+	else
+		lo = rec_lower_bound(&rr, es->cnt, f->off);
+	end = rec_run_end(c, &rr, what, f, lo);
+	if (end == UINT32_MAX)
+		return -EINVAL;
+	if (cur) {
+		cur->sec[tab] = es;
+		cur->next[tab] = end;
 	}
 	if (end == lo)
 		return 0;
@@ -333,28 +443,29 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 }
 
 /* Copy the .BTF.ext records of placed function `p`, rebased onto the final program. */
-static int carry_ext(struct link_ctx *c, const struct eb_placed *p)
+static int carry_ext(struct link_ctx *c, const struct eb_placed *p, bool own)
 {
 	const struct eb_func *f = &c->spec->funcs[p->func];
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
+	struct eb_relo_cursor *cur = own ? c->cur : NULL;
 	int err = 0;
 
 	if (sec->func_info)
 		err = carry_recs(c, sec->func_info, EB_EXT_FUNC_INFO, "func_info", f, p->start,
-				 (void **)&c->out->func_info, &c->out->func_info_cnt, &c->fi_cap);
+				 (void **)&c->out->func_info, &c->out->func_info_cnt, &c->fi_cap, cur);
 	if (!err && sec->line_info)
 		err = carry_recs(c, sec->line_info, EB_EXT_LINE_INFO, "line_info", f, p->start,
-				 (void **)&c->out->line_info, &c->out->line_info_cnt, &c->li_cap);
+				 (void **)&c->out->line_info, &c->out->line_info_cnt, &c->li_cap, cur);
 	if (!err && sec->core_relo)
 		err = carry_recs(c, sec->core_relo, EB_EXT_CORE_RELO, "CO-RE", f, p->start,
-				 (void **)&c->lk->core, &c->lk->core_cnt, &c->core_cap);
+				 (void **)&c->lk->core, &c->lk->core_cnt, &c->core_cap, cur);
 	return err;
 }
 
 int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
-		 struct eb_relo_prog *out, struct eb_linked *lk)
+		 struct eb_relo_cursor *cur, struct eb_relo_prog *out, struct eb_linked *lk)
 {
-	struct link_ctx c = { .spec = spec, .prog = prog, .out = out, .lk = lk,
+	struct link_ctx c = { .spec = spec, .prog = prog, .out = out, .lk = lk, .cur = cur,
 			      .placed_cap = EB_PLACED_INLINE };
 	int err;
 
@@ -376,7 +487,7 @@ int eb_relo_link(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog
 		if (!err)
 			err = check_untagged_calls(&c, &p);
 		if (!err)
-			err = carry_ext(&c, &p);
+			err = carry_ext(&c, &p, i == 0);
 	}
 	return err;
 }
@@ -385,7 +496,8 @@ void eb_relo_linked_free(struct eb_linked *lk)
 {
 	if (lk->placed != lk->placed_inline)
 		eb_free(lk->placed);
-	eb_free(lk->core);
+	if (lk->core)
+		eb_free(lk->core);
 	lk->placed = lk->placed_inline;
 	lk->placed_cnt = 0;
 	lk->core = NULL;
