@@ -10,9 +10,10 @@
  * invalid input needs to know which rule failed first. So this pass folds the
  * per-record conditions into a few accumulators (largest string offset, largest
  * referenced id, largest referenced id minus one for references that must not be
- * void, largest member end bit, an OR of failed fixed-field checks) that are
- * compared once, at the end of each type or of the whole section, and builds the
- * id -> offset table on the way. Whenever it says "suspect", parse.c throws its
+ * void, an OR of failed fixed-field checks) that are compared once, at the end
+ * of the section, and builds the id -> offset table on the way. The members of
+ * STRUCT/UNIONs are folded after the walk, all in one loop
+ * (parse_screen_members.c). Whenever it says "suspect", parse.c throws its
  * table away and runs the checking pass from scratch, which finds the first
  * failing rule in the same order as before and words the message; so errors are
  * exactly what they were, and valid input never pays for the messages.
