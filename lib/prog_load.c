@@ -18,16 +18,25 @@
 /* Kernel object names: at most 15 chars of [A-Za-z0-9_.]. */
 void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
 {
-	/* [A-Za-z0-9_.] as a bitmap over the byte values: one test per char, run per program and map */
-	static const uint32_t allowed[8] = {
-		[1] = (1u << ('.' - 32)) | (0x3ffu << ('0' - 32)),
-		[2] = (0x3ffffffu << ('A' - 64)) | (1u << ('_' - 64)),
-		[3] = 0x3ffffffu << ('a' - 96),
-	};
+	/*
+	 * What each 7-bit char becomes (itself if allowed, else '_'), one row per
+	 * 16 chars: a load per char, run for every program and map.
+	 */
+	static const char map[129] =
+		"________________" "________________"	/* control chars */
+		"______________._" "0123456789______"
+		"_ABCDEFGHIJKLMNO" "PQRSTUVWXYZ_____"
+		"_abcdefghijklmno" "pqrstuvwxyz_____";
+
 	memset(dst, 0, EB_OBJ_NAME_LEN);
-	for (size_t n = 0; src && n < EB_OBJ_NAME_LEN - 1 && src[n]; n++) {
+	if (!src)
+		return;
+	for (size_t n = 0; n < EB_OBJ_NAME_LEN - 1; n++) {
 		unsigned char c = (unsigned char)src[n];
-		dst[n] = (allowed[c >> 5] >> (c & 31)) & 1 ? (char)c : '_';
+
+		if (!c)
+			break;
+		dst[n] = c < 128 ? map[c] : '_';
 	}
 }
 

@@ -240,15 +240,35 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	const struct eb_reloc *rel = p->rel;
 	uint32_t n = p->rel_cnt, k = 0;
 	const struct ebpf_insn *insns = sec->insns + f->off;
-	bool any = false;
+	const struct ebpf_insn want = { .code = EB_INSN_CALL, .src_reg = EBPF_PSEUDO_CALL };
+	const struct ebpf_insn mask = { .code = 0xff, .src_reg = 0xf };
+	uint16_t w16, m16, any = 0;
 
 	/*
-	 * Most functions make no bpf-to-bpf call: one quick pass over the opcodes
-	 * (a superset: it does not skip ld_imm64 halves) proves it; the exact
-	 * walk below runs only when there may be one.
+	 * Most functions make no bpf-to-bpf call: one quick pass over the opcode
+	 * and source register of each instruction (as one 16-bit word, so the
+	 * compiler can do several at a time; a superset: ld_imm64 halves are not
+	 * skipped) proves it; the exact walk below runs only when there may be one.
 	 */
-	for (uint32_t i = 0; i < f->cnt; i++)
-		any |= insns[i].code == EB_INSN_CALL && insns[i].src_reg == EBPF_PSEUDO_CALL;
+	memcpy(&w16, &want, sizeof(w16));
+	memcpy(&m16, &mask, sizeof(m16));
+	uint32_t j = 0;
+	for (; j + 4 <= f->cnt; j += 4) {
+		uint16_t v0, v1, v2, v3;
+
+		memcpy(&v0, &insns[j], sizeof(v0));
+		memcpy(&v1, &insns[j + 1], sizeof(v1));
+		memcpy(&v2, &insns[j + 2], sizeof(v2));
+		memcpy(&v3, &insns[j + 3], sizeof(v3));
+		any |= (uint16_t)(((v0 & m16) == w16) | ((v1 & m16) == w16) | ((v2 & m16) == w16) |
+				  ((v3 & m16) == w16));
+	}
+	for (; j < f->cnt; j++) {
+		uint16_t v;
+
+		memcpy(&v, &insns[j], sizeof(v));
+		any |= (uint16_t)((v & m16) == w16);
+	}
 	if (!any)
 		return 0;
 	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
