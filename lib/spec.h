@@ -44,19 +44,22 @@ struct eb_reloc {
 	const char *sym;		/* symbol name, owned by the spec */
 };
 
-/* An executable ELF section (a program section or .text). */
+/*
+ * An executable ELF section (a program section or .text). Pointers first,
+ * then the 32-bit fields: 64 bytes, one per section for the life of the spec.
+ */
 struct eb_text_sec {
 	char *name;
-	uint32_t elf_idx;		/* ELF section index */
 	struct ebpf_insn *insns;	/* into spec->image, or owned (insns_owned): read-only */
-	uint32_t insn_cnt;
-	bool insns_owned;		/* insns is a copy (swapped or realigned) the spec frees */
 	struct eb_reloc *relocs;	/* sorted by insn */
-	uint32_t reloc_cnt;
 	/* .BTF.ext records of this section (insn_off in instructions), or NULL. */
 	const struct eb_btf_ext_sec *func_info;
 	const struct eb_btf_ext_sec *line_info;
 	const struct eb_btf_ext_sec *core_relo;
+	uint32_t elf_idx;		/* ELF section index */
+	uint32_t insn_cnt;
+	uint32_t reloc_cnt;
+	bool insns_owned;		/* insns is a copy (swapped or realigned) the spec frees */
 };
 
 /* A function symbol in an executable section: a program or a subprogram. */
@@ -102,6 +105,7 @@ struct eb_map_slot {
 	char *name;			/* program (prog array) or map (map-in-map) */
 };
 
+/* Fields ordered by size (no padding holes): 120 bytes per map for the life of the spec. */
 struct ebpf_map_spec {
 	struct ebpf_spec *spec;
 	char *name;			/* BTF/legacy: symbol; data: ".rodata", ".data.foo", ".kconfig" */
@@ -117,15 +121,15 @@ struct ebpf_map_spec {
 	uint32_t btf_key_type;		/* object BTF ids, 0 when unknown */
 	uint32_t btf_value_type;
 	uint32_t btf_datasec;		/* data maps: the DATASEC id, 0 if none */
-	struct ebpf_map_spec *inner;	/* map-in-map template (owned), or NULL */
 	uint32_t elf_sec;		/* data maps: ELF section index */
-	bool readonly;			/* .rodata* and .kconfig: frozen, BPF_F_RDONLY_PROG */
+	struct ebpf_map_spec *inner;	/* map-in-map template (owned), or NULL */
 	uint8_t *data;			/* data maps: initial value (value_size bytes); NULL for .bss */
-	bool data_owned;		/* data is a heap copy; else it points into spec->image (read-only) */
 	struct eb_map_slot *slots;
-	uint32_t slot_cnt;
 	struct eb_var *vars;
+	uint32_t slot_cnt;
 	uint32_t var_cnt;
+	bool readonly;			/* .rodata* and .kconfig: frozen, BPF_F_RDONLY_PROG */
+	bool data_owned;		/* data is a heap copy; else it points into spec->image (read-only) */
 };
 
 /* Typing of a .kconfig extern, decided from its BTF type. */
