@@ -70,11 +70,6 @@ struct eb_relo_env {
 	 * so a type used by many programs is matched once; NULL: no sharing.
 	 */
 	struct eb_core_cache *core_cache;
-	/*
-	 * Where the previous program's .BTF.ext records ended (one load, one
-	 * thread); NULL: every program searches its section's records.
-	 */
-	struct eb_relo_cursor *cursor;
 };
 
 /*
@@ -167,6 +162,18 @@ void eb_relo_prog_free(struct eb_relo_prog *out);
 int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
 			    const struct eb_relo_env *env, const struct eb_extern_res *res,
 			    const int *map_fds, void *scratch, size_t size, struct eb_relo_prog *out);
+
+/*
+ * The same, with the load's cursor (struct eb_relo_cursor; NULL: none): a
+ * collection load relocates its programs in spec order through one cursor,
+ * so each program's .BTF.ext records are found without a search. The cursor
+ * is not part of eb_relo_env so the collection, which keeps an env for
+ * later private copies, does not carry it.
+ */
+int eb_relo_program_cursor(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+			   const struct eb_relo_env *env, const struct eb_extern_res *res,
+			   const int *map_fds, struct eb_relo_cursor *cursor, void *scratch, size_t size,
+			   struct eb_relo_prog *out);
 
 /*
  * Append a note about final instruction `insn` to `out` (used by the relocation
