@@ -55,11 +55,14 @@ void ebpf_collection_close(struct ebpf_collection *coll)
 
 /* ---------------------------------------------------------------- setup */
 
-/* `n` elements of `elem` bytes placed at *off (aligned for any type); false on overflow. */
-static bool place_array(size_t *off, size_t n, size_t elem, size_t *at)
+/*
+ * `n` elements of `elem` bytes placed at *off, aligned to `align` (a power of
+ * two: the element type's own alignment, not max_align_t's, which padded a
+ * small object's block by a tenth); false on overflow.
+ */
+static bool place_array(size_t *off, size_t n, size_t elem, size_t align, size_t *at)
 {
-	const size_t align = _Alignof(max_align_t);
-	size_t start = (*off + align - 1) / align * align;
+	size_t start = (*off + align - 1) & ~(align - 1);
 	if (start < *off || (elem && n > (SIZE_MAX - start) / elem))
 		return false;
 	*at = start;
@@ -68,16 +71,17 @@ static bool place_array(size_t *off, size_t n, size_t elem, size_t *at)
 }
 
 /*
- * The collection, its programs, its maps and the load's map fd table in one
- * zeroed block: one allocation (and one free) instead of four, which a
- * one-program load notices.
+ * The collection, its programs and its maps in one zeroed block: one
+ * allocation (and one free) instead of three, which a one-program load
+ * notices. The map fd table the relocation reads is not kept: it is the
+ * maps' own fds, gathered on the stack while loading (eb_prog_relocate()
+ * gathers them again for a private copy).
  */
-static struct ebpf_collection *collection_alloc(const struct ebpf_spec *spec, int **map_fds)
+static struct ebpf_collection *collection_alloc(const struct ebpf_spec *spec)
 {
-	size_t size = sizeof(struct ebpf_collection), progs, maps, fds;
-	if (!place_array(&size, spec->prog_cnt, sizeof(struct ebpf_prog), &progs) ||
-	    !place_array(&size, spec->map_cnt, sizeof(struct ebpf_map), &maps) ||
-	    !place_array(&size, spec->map_cnt, sizeof(int), &fds))
+	size_t size = sizeof(struct ebpf_collection), progs, maps;
+	if (!place_array(&size, spec->prog_cnt, sizeof(struct ebpf_prog), _Alignof(struct ebpf_prog), &progs) ||
+	    !place_array(&size, spec->map_cnt, sizeof(struct ebpf_map), _Alignof(struct ebpf_map), &maps))
 		return NULL;
 	char *block = eb_calloc(1, size);
 	if (!block)
@@ -85,8 +89,6 @@ static struct ebpf_collection *collection_alloc(const struct ebpf_spec *spec, in
 	struct ebpf_collection *coll = (struct ebpf_collection *)block;
 	coll->progs = (struct ebpf_prog *)(block + progs);
 	coll->maps = (struct ebpf_map *)(block + maps);
-	/* kept: a private copy of a program is relocated with the same fds */
-	coll->map_fds = *map_fds = (int *)(block + fds);
 	return coll;
 }
 
@@ -426,15 +428,15 @@ static void prog_fail(struct ebpf_prog *p, int err)
  */
 #define LOAD_SCRATCH 4096
 
-static int load_program(struct ebpf_prog *p)
+static int load_program(struct ebpf_prog *p, const int *map_fds, struct eb_relo_cursor *cursor)
 {
 	const struct ebpf_collection *coll = p->coll;
 	_Alignas(max_align_t) unsigned char scratch[LOAD_SCRATCH];
 	struct eb_relo_prog relo;
 	int err = eb_coll_attach_btf(p);
 	if (!err)
-		err = eb_relo_program_scratch(coll->spec, p->spec, &coll->env, coll->externs,
-					      coll->map_fds, scratch, sizeof(scratch), &relo);
+		err = eb_relo_program_cursor(coll->spec, p->spec, &coll->env, coll->externs, map_fds,
+					     cursor, scratch, sizeof(scratch), &relo);
 	if (err) {
 		prog_fail(p, err);
 		return err;
@@ -461,6 +463,9 @@ static int load_program(struct ebpf_prog *p)
 }
 
 /* ---------------------------------------------------------------- load */
+
+/* Maps whose fd table a load keeps on its stack; more take one allocation for the load. */
+#define EB_MAP_FDS_STACK 64
 
 /* need: the maps to create (see select_maps); NULL: all */
 static int create_maps(struct ebpf_collection *coll, const bool *need, const char *pin_root,
@@ -531,7 +536,7 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 {
 	struct ebpf_collection *coll;
 	bool *need = NULL;
-	int *map_fds = NULL;
+	int fds_stack[EB_MAP_FDS_STACK], *map_fds = fds_stack;
 	int err;
 
 	if (!out)
@@ -545,9 +550,16 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 		return eb_err(-EINVAL, "object '%s' is in the foreign byte order: it can be inspected "
 			      "but not loaded on this machine", spec->name ? spec->name : "?");
 
-	coll = collection_alloc(spec, &map_fds);
+	coll = collection_alloc(spec);
 	if (!coll)
 		return -ENOMEM;
+	if (spec->map_cnt > EB_MAP_FDS_STACK) {
+		map_fds = eb_calloc(spec->map_cnt, sizeof(*map_fds));
+		if (!map_fds) {
+			eb_free(coll);
+			return -ENOMEM;
+		}
+	}
 	eb_spec_hold(spec);
 	coll->spec = spec;
 	coll->btf_fd = -1;
@@ -584,30 +596,29 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 	if (has_core_relos(spec))
 		coll->env.core_cache = eb_core_cache_new();
 	eb_coll_attach_prefetch(coll);
-	/* this loop's alone: a private copy relocated later (cookies) searches afresh */
+	/* the programs in spec order, each starting its .BTF.ext records where the last one ended */
 	struct eb_relo_cursor cursor = { 0 };
-	coll->env.cursor = &cursor;
 	int first_err = 0;
 	for (uint32_t i = 0; i < coll->prog_cnt; i++) {
 		struct ebpf_prog *p = &coll->progs[i];
 		if (!p->selected)
 			continue;
-		int perr = load_program(p);
+		int perr = load_program(p, map_fds, &cursor);
 		if (perr && !first_err)
 			first_err = perr;
 		if (perr && opts && opts->all_or_nothing) {
-			coll->env.cursor = NULL;
 			err = perr;
 			goto fail;
 		}
 	}
-	coll->env.cursor = NULL;
 	eb_core_cache_free(coll->env.core_cache);
 	coll->env.core_cache = NULL;
 	err = fill_slots(coll);
 	if (err)
 		goto fail;
 	eb_free(need);
+	if (map_fds != fds_stack)
+		eb_free(map_fds);
 	/* a failed program's message stays the thread's message; its error is per program */
 	(void)first_err;
 	*out = coll;
@@ -615,6 +626,8 @@ int ebpf_collection_load(const struct ebpf_spec *spec, const struct ebpf_load_op
 
 fail:
 	eb_free(need);
+	if (map_fds != fds_stack)
+		eb_free(map_fds);
 	unpin_new_maps(coll);
 	{
 		/* closing must not clobber the message explaining the failure */

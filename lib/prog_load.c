@@ -43,8 +43,23 @@ void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
 int eb_prog_relocate(const struct ebpf_prog *prog, struct eb_relo_prog *out)
 {
 	const struct ebpf_collection *coll = prog->coll;
+	int stack_fds[32] = { 0 }, *fds = stack_fds, err;	/* (zeroed: gcc cannot see that only map_cnt are read) */
 
-	return eb_relo_program(coll->spec, prog->spec, &coll->env, coll->externs, coll->map_fds, out);
+	/*
+	 * The fds the load relocated with are the maps' own (-1 for a map it did
+	 * not create): the collection does not keep a second table of them.
+	 */
+	if (coll->map_cnt > sizeof(stack_fds) / sizeof(stack_fds[0])) {
+		fds = eb_calloc(coll->map_cnt, sizeof(*fds));
+		if (!fds)
+			return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < coll->map_cnt; i++)
+		fds[i] = coll->maps[i].fd;
+	err = eb_relo_program(coll->spec, prog->spec, &coll->env, coll->externs, fds, out);
+	if (fds != stack_fds)
+		eb_free(fds);
+	return err;
 }
 
 void eb_prog_image_free(struct eb_prog_image *img)

@@ -25,6 +25,14 @@ int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog
 			    const struct eb_relo_env *env, const struct eb_extern_res *res,
 			    const int *map_fds, void *scratch, size_t size, struct eb_relo_prog *out)
 {
+	return eb_relo_program_cursor(spec, prog, env, res, map_fds, NULL, scratch, size, out);
+}
+
+int eb_relo_program_cursor(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
+			   const struct eb_relo_env *env, const struct eb_extern_res *res,
+			   const int *map_fds, struct eb_relo_cursor *cursor, void *scratch, size_t size,
+			   struct eb_relo_prog *out)
+{
 	struct eb_linked lk;
 	int err;
 
@@ -34,7 +42,7 @@ int eb_relo_program_scratch(const struct ebpf_spec *spec, const struct ebpf_prog
 	if (spec->foreign_endian)
 		return eb_err(-EINVAL, "prog '%s': the object is in the foreign byte order and can "
 			      "only be inspected", prog->name);
-	err = eb_relo_link(spec, prog, env ? env->cursor : NULL, out, &lk);
+	err = eb_relo_link(spec, prog, cursor, out, &lk);
 	if (!err)
 		err = eb_relo_patch(spec, prog, env, res, map_fds, &lk, out);
 	if (!err && lk.core_cnt) {

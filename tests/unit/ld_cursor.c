@@ -1,6 +1,6 @@
 /*
  * The load path's shortcuts give exactly the answers of the long way:
- *  - a load's cursor (eb_relo_env.cursor) starts each program's .BTF.ext
+ *  - a load's cursor (eb_relo_program_cursor) starts each program's .BTF.ext
  *    records where the previous program's ended: relocating every program in
  *    order with it, in reverse order with it (each step misses and falls back
  *    to the search), or with a cursor set to nonsense, equals relocating each
@@ -78,12 +78,10 @@ static void assert_same(const struct eb_relo_prog *a, const struct eb_relo_prog 
 static void check_with_cursor(uint32_t i, struct eb_relo_cursor *cur)
 {
 	_Alignas(max_align_t) unsigned char buf[4096];
-	struct eb_relo_env env = F.env;
 	struct eb_relo_prog out;
 
-	env.cursor = cur;
-	ck_assert_msg(eb_relo_program_scratch(F.spec, F.spec->progs[i], &env, F.res, F.fds, buf, sizeof(buf),
-					      &out) == 0, "%s: %s", F.spec->progs[i]->name, ebpf_errmsg());
+	ck_assert_msg(eb_relo_program_cursor(F.spec, F.spec->progs[i], &F.env, F.res, F.fds, cur, buf, sizeof(buf),
+					     &out) == 0, "%s: %s", F.spec->progs[i]->name, ebpf_errmsg());
 	assert_same(&out, &F.ref[i], F.spec->progs[i]->name);
 	eb_relo_prog_free(&out);
 }
@@ -201,7 +199,6 @@ END_TEST
 START_TEST(unordered_records_refused_with_cursor)
 {
 	struct eb_relo_cursor cur = { 0 };
-	struct eb_relo_env env;
 	struct eb_relo_prog out;
 	struct eb_btf_ext_sec *li;
 	uint32_t p = UINT32_MAX;
@@ -229,13 +226,12 @@ START_TEST(unordered_records_refused_with_cursor)
 	l[k + 2] = tmp;
 	void *saved = li->recs;
 	li->recs = recs;
-	env = F.env;
-	env.cursor = &cur;
 	for (int pass = 0; pass < 2; pass++) {
 		/* pass 1: the cursor points at the program's first record */
 		cur.sec[EB_EXT_LINE_INFO] = pass ? li : NULL;
 		cur.next[EB_EXT_LINE_INFO] = k;
-		ck_assert_int_eq(eb_relo_program(F.spec, F.spec->progs[p], &env, F.res, F.fds, &out), -EINVAL);
+		ck_assert_int_eq(eb_relo_program_cursor(F.spec, F.spec->progs[p], &F.env, F.res, F.fds, &cur, NULL, 0,
+							&out), -EINVAL);
 		ck_assert_errmsg_has("line_info records of section");
 		ck_assert_errmsg_has("are not in instruction order");
 		ck_assert_errmsg_has(F.spec->progs[p]->name);
