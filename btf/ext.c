@@ -206,12 +206,12 @@ int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_se
 
 /*
  * Read the section headers of the table at [start, start+len) of data: O(sections).
- * Each section's records must lie inside the table; they are left raw. With
- * `out` NULL only counts them (*cnt) after the same checks, so that the caller
- * can size one block for every table; else fills out[0..*cnt).
+ * Each section's records must lie inside the table; they are left raw. Counts
+ * them all (*cnt) and fills out[0..min(*cnt, cap)), so that the caller can size
+ * one block for every table from a first pass that may already hold them all.
  */
 static int read_table(const uint8_t *data, bool swap, const struct ebpf_btf *btf, enum eb_btf_ext_table tab,
-		      size_t start, size_t len, struct eb_btf_ext_sec *out, uint32_t *cnt)
+		      size_t start, size_t len, struct eb_btf_ext_sec *out, uint32_t cap, uint32_t *cnt)
 {
 	size_t off = start, end = start + len;
 	uint32_t rec_size, n = 0;
@@ -243,7 +243,7 @@ static int read_table(const uint8_t *data, bool swap, const struct ebpf_btf *btf
 		if ((uint64_t)num * rec_size > end - off)
 			return eb_err(-EINVAL, ".BTF.ext %s: section '%s': %u records of %u bytes run past the table",
 				      table_names[tab], name, num, rec_size);
-		if (out)
+		if (n < cap)
 			out[n] = (struct eb_btf_ext_sec){
 				.sec_name = name, .cnt = num, .raw = data + off, .rec_size = rec_size, .swap = swap,
 			};
@@ -301,11 +301,18 @@ static int parse_header(const uint8_t *data, size_t size, bool swap, const struc
  * three tables (each table's were counted first). A small object's open made
  * four allocations here before, a third of reading its .BTF.ext.
  */
+/*
+ * Sections the first pass of parse_new() collects on the stack: objects with
+ * up to this many program sections need no second pass over the tables.
+ */
+#define EXT_STACK_SECS 16
+
 static int parse_new(const void *data, size_t size, bool swap, const struct ebpf_btf *btf, bool copy,
 		     struct eb_btf_ext **out)
 {
+	struct eb_btf_ext_sec first[EXT_STACK_SECS];
 	size_t start[3], len[3];
-	uint32_t cnt[3];
+	uint32_t cnt[3], used = 0;
 	struct eb_btf_ext_sec *secs;
 	struct eb_btf_ext *ext;
 	void *owned = NULL;
@@ -320,8 +327,14 @@ static int parse_new(const void *data, size_t size, bool swap, const struct ebpf
 		data = owned;
 	}
 	err = parse_header(data, size, swap, btf, start, len);
-	for (int t = 0; t < 3 && !err; t++)
-		err = read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], NULL, &cnt[t]);
+	/* Counted (and, while they fit, collected) table by table. */
+	for (int t = 0; t < 3 && !err; t++) {
+		uint32_t room = EXT_STACK_SECS - used;
+
+		err = read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], first + used, room,
+				 &cnt[t]);
+		used += cnt[t] < room ? cnt[t] : room;
+	}
 	if (err) {
 		eb_free(owned);
 		return err;
@@ -340,10 +353,15 @@ static int parse_new(const void *data, size_t size, bool swap, const struct ebpf
 		.core_relo = cnt[2] ? secs + cnt[0] + cnt[1] : NULL, .core_relo_cnt = cnt[2],
 		.owned = owned,
 	};
-	/* Checked above: these only fill. */
-	for (int t = 0; t < 3; t++) {
-		(void)read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], secs, &cnt[t]);
-		secs += cnt[t];
+	if ((uint64_t)cnt[0] + cnt[1] + cnt[2] <= EXT_STACK_SECS) {
+		memcpy(secs, first, ((size_t)cnt[0] + cnt[1] + cnt[2]) * sizeof(*secs));
+	} else {
+		/* Checked above: these only fill. */
+		for (int t = 0; t < 3; t++) {
+			(void)read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], secs, cnt[t],
+					 &cnt[t]);
+			secs += cnt[t];
+		}
 	}
 	*out = ext;
 	return 0;
