@@ -97,8 +97,6 @@ struct ebpf_collection {
 	struct eb_kconfig *kconfig;
 	struct eb_extern_res *externs;		/* extern_cnt entries */
 	uint32_t extern_cnt;			/* copied: close must not touch the spec */
-	/* map_cnt fds as the programs were relocated with (-1: map not created); in this block */
-	int *map_fds;
 };
 
 /* ------------------------------------------------------------ for links */
