@@ -19,12 +19,9 @@ struct eb_member_folds {
 /*
  * Fold the members of the STRUCT/UNION types at types + offs[0..n-1] (records
  * known to lie within the type section of types_len bytes) into *f, which the
- * caller zeroes. Uses AVX2 where the CPU has it and eb_btf_screen_simd allows.
+ * caller zeroes.
  */
 void eb_btf_screen_members(const uint8_t *types, uint32_t types_len, const uint32_t *offs, size_t n,
 			   struct eb_member_folds *f);
-
-/* Tests: false forces the portable member loop (default true: AVX2 when the CPU has it). */
-extern bool eb_btf_screen_simd;
 
 #endif

@@ -152,10 +152,7 @@ int eb_fuzz_btf(const uint8_t *data, size_t size)
 	int err;
 
 	eb_err_clear();
-	/* the screen's member loop: vector (where the CPU has it) or portable, by the input's size */
-	eb_btf_screen_simd = size & 1;
 	err = eb_btf_parse(data, size, NULL, EB_BTF_COPY, &btf);
-	eb_btf_screen_simd = true;
 	screen_agrees(data, size, err, btf);
 	if (!err)
 		walk_btf(btf);

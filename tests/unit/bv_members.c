@@ -1,9 +1,8 @@
 /*
  * The screening pass's member rules (btf/parse_screen_members.c): one broken
  * field of one member, at every position of structs of 1..20 members, plain
- * and kind_flag, is refused exactly as the checking pass refuses it, on the
- * AVX2 path (room after the struct), the portable path (eb_btf_screen_simd
- * off) and the fallback for a struct at the very end of the type section;
+ * and kind_flag, is refused exactly as the checking pass refuses it, with
+ * room after the struct and for a struct at the very end of the type section;
  * valid structs are taken by the screen alone, size*8 past 32 bits included.
  */
 #include <errno.h>
@@ -88,13 +87,10 @@ static void agree(const void *raw, size_t size, const char *what)
 	eb_btf_put(checked);
 }
 
-static void every_member_every_field(bool simd, bool padded)
+static void every_member_every_field(bool padded)
 {
 	static const enum field bad[] = { F_NAME, F_TYPE_VOID, F_TYPE_PAST, F_OFFSET };
 	static const enum field good[] = { F_NONE, F_NAME_LAST_OK, F_TYPE_LAST_OK, F_OFFSET_END_OK };
-	bool saved = eb_btf_screen_simd;
-
-	eb_btf_screen_simd = simd;
 	for (unsigned vlen = 1; vlen <= 20; vlen++)
 		for (int kflag = 0; kflag <= 1; kflag++)
 			for (unsigned at = 0; at < vlen; at++) {
@@ -126,40 +122,30 @@ static void every_member_every_field(bool simd, bool padded)
 					free(raw);
 				}
 			}
-	eb_btf_screen_simd = saved;
 }
 
-START_TEST(test_vector_path)
+START_TEST(test_struct_with_room_after)
 {
-	every_member_every_field(true, true);
+	every_member_every_field(true);
 }
 END_TEST
 
-START_TEST(test_portable_path)
-{
-	every_member_every_field(false, true);
-}
-END_TEST
-
-/* No room after the struct for a whole block: the fallback inside the vector path. */
 START_TEST(test_struct_at_section_end)
 {
-	every_member_every_field(true, false);
+	every_member_every_field(false);
 }
 END_TEST
 
 /* size * 8 does not fit 32 bits: every 32-bit bit offset lies inside. */
 START_TEST(test_huge_struct_size)
 {
-	for (int simd = 0; simd <= 1; simd++)
-		for (uint32_t size = 0x1ffffffe; size <= 0x20000001; size++) {
+	for (uint32_t size = 0x1ffffffe; size <= 0x20000001; size++) {
 			struct ebpf_btf *btf = NULL;
 			struct tblob b;
 			size_t len;
 			void *raw;
 			int err;
 
-			eb_btf_screen_simd = simd;
 			tb_init(&b, 0);
 			tb_type(&b, tb_str(&b, "int"), BTF_KIND_INT, 0, 0, 4);
 			tb_w(&b, (BTF_INT_SIGNED << 24) | 32);
@@ -179,29 +165,6 @@ START_TEST(test_huge_struct_size)
 			eb_btf_put(btf);
 			free(raw);
 		}
-	eb_btf_screen_simd = true;
-}
-END_TEST
-
-/* A real object's BTF: both member paths accept it and give the same table. */
-START_TEST(test_object_both_paths)
-{
-	struct ebpf_spec *spec = NULL;
-	struct ebpf_btf *a = NULL, *b = NULL;
-	const void *raw;
-	size_t size;
-
-	ck_assert_msg(ebpf_spec_open_file(testobj("core_task"), NULL, &spec) == 0, "%s", ebpf_errmsg());
-	raw = eb_btf_raw(ebpf_spec_btf(spec), &size);
-	eb_btf_screen_simd = false;
-	ck_assert_int_eq(eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &a), 0);
-	eb_btf_screen_simd = true;
-	ck_assert_int_eq(eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &b), 0);
-	ck_assert_uint_eq(a->nr, b->nr);
-	ck_assert_int_eq(memcmp(a->offs, b->offs, a->nr * sizeof(uint32_t)), 0);
-	eb_btf_put(a);
-	eb_btf_put(b);
-	ebpf_spec_free(spec);
 }
 END_TEST
 
@@ -210,11 +173,9 @@ Suite *suite_bv_members(void)
 	Suite *s = suite_create("bv_members");
 	TCase *tc = test_tcase("members");
 
-	tcase_add_test(tc, test_vector_path);
-	tcase_add_test(tc, test_portable_path);
+	tcase_add_test(tc, test_struct_with_room_after);
 	tcase_add_test(tc, test_struct_at_section_end);
 	tcase_add_test(tc, test_huge_struct_size);
-	tcase_add_test(tc, test_object_both_paths);
 	suite_add_tcase(s, tc);
 	return s;
 }
