@@ -13,7 +13,7 @@
  * void, an OR of failed fixed-field checks) that are compared once, at the end
  * of the section, and builds the id -> offset table on the way. The members of
  * STRUCT/UNIONs are folded after the walk, all in one loop
- * (parse_screen_members.c). Whenever it says "suspect", parse.c throws its
+ * (screen_members). Whenever it says "suspect", parse.c throws its
  * table away and runs the checking pass from scratch, which finds the first
  * failing rule in the same order as before and words the message; so errors are
  * exactly what they were, and valid input never pays for the messages.
@@ -33,8 +33,57 @@
 #include <string.h>
 
 #include "btf/btf_internal.h"
-#include "btf/parse_screen.h"
 #include "lib/alloc.h"
+
+/*
+ * The member rules: every member of every STRUCT/UNION has a name offset
+ * (folded into a maximum), a non-void type (its id minus one folded into a
+ * maximum, so void wraps to the top) and ends inside its type (bit offset,
+ * plus the bitfield size under kind_flag, at most size * 8). An object built
+ * against a full vmlinux.h has ten thousand members: the walk lists the
+ * STRUCT/UNION records it meets, and one loop over that list keeps these
+ * accumulators in registers across all of them. (An AVX2 version, 8 members a
+ * step, saved ~26 K of a 540 K-instruction open of such an object; it was
+ * dropped for the 5 KiB it added to the archive and the run-time CPU dispatch.)
+ */
+/* What the members of every STRUCT/UNION fold into. */
+struct eb_member_folds {
+	uint32_t max_name;	/* largest member name offset */
+	uint32_t max_type1;	/* largest member type id minus one (void wraps to UINT32_MAX) */
+	bool bad;		/* some member lies past the end of its type */
+};
+
+static inline uint32_t umax(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* One type's members, one at a time. */
+static void members_scalar(const struct btf_type *t, struct eb_member_folds *f)
+{
+	const struct btf_member *m = btf_members(t), *end = m + btf_vlen(t);
+	uint32_t names = f->max_name, types = f->max_type1;
+	uint32_t bits = 0;
+
+	for (; m < end; m++) {
+		names = umax(names, m->name_off);
+		types = umax(types, m->type - 1);
+		/* kind_flag: bit offset + bitfield size, 24 + 8 bits, cannot wrap */
+		bits = umax(bits, btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) + BTF_MEMBER_BITFIELD_SIZE(m->offset)
+					       : m->offset);
+	}
+	f->max_name = names;
+	f->max_type1 = types;
+	f->bad |= (uint64_t)bits > (uint64_t)t->size * 8;
+}
+
+static void screen_members(const uint8_t *types, uint32_t types_len, const uint32_t *offs, size_t n,
+			   struct eb_member_folds *f)
+{
+	(void)types_len;
+	for (size_t i = 0; i < n; i++)
+		members_scalar((const void *)(types + offs[i]), f);
+}
 
 #define KBIT(k) (1u << BTF_KIND_##k)
 /* Kinds whose `type` (array: element) is followed when resolving; must not form a cycle. */
@@ -76,11 +125,6 @@ struct todo {
 	struct edge small_edges[32];
 	uint32_t small_refs[16];
 };
-
-static inline uint32_t umax(uint32_t a, uint32_t b)
-{
-	return a > b ? a : b;
-}
 
 static inline bool chain_kind(unsigned kind)
 {
@@ -193,7 +237,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 	/* Records are at least 12 bytes: room for the most there can be, so no check per record. */
 	size_t cap = len / sizeof(struct btf_type) + 1;
 	/*
-	 * STRUCT/UNION records with members, for eb_btf_screen_members(), are
+	 * STRUCT/UNION records with members, for screen_members(), are
 	 * listed from the top of the same table down: each takes at least two
 	 * 12-byte slots of the section, so they never meet the ids' offsets.
 	 */
@@ -368,7 +412,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		return 1;
 	nr = (uint32_t)(o - offs);
 	btf->nr = nr;
-	eb_btf_screen_members(types, len, offs + top, cap - top, &mf);
+	screen_members(types, len, offs + top, cap - top, &mf);
 	s->max_name = umax(s->max_name, mf.max_name);
 	s->max_ref1 = umax(s->max_ref1, mf.max_type1);
 	s->bad |= mf.bad;

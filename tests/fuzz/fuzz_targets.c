@@ -12,7 +12,6 @@
 
 #include "btf/btf.h"
 #include "btf/btf_internal.h"
-#include "btf/parse_screen.h"
 #include "lib/alloc.h"
 #include "lib/error.h"
 #include "lib/spec.h"

@@ -1,5 +1,5 @@
 /*
- * The screening pass's member rules (btf/parse_screen_members.c): one broken
+ * The screening pass's member rules (btf/parse_screen.c): one broken
  * field of one member, at every position of structs of 1..20 members, plain
  * and kind_flag, is refused exactly as the checking pass refuses it, with
  * room after the struct and for a struct at the very end of the type section;
@@ -13,7 +13,6 @@
 #include "testutil.h"
 #include "btf_blob.h"
 #include "btf/btf_internal.h"
-#include "btf/parse_screen.h"
 #include "ebpf/spec.h"
 
 /* Ids: [1] int, [2] the struct, then (padded) ten pointers to int. */
