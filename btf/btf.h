@@ -387,12 +387,6 @@ int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb
  * the fix-ups are written into them. BTF that owns its bytes is fixed as above.
  */
 int eb_btf_fixup_datasecs_writable(struct ebpf_btf *btf, void *raw, const struct eb_btf_fixup_cb *cb);
-/*
- * eb_btf_find(btf, name, BTF_KIND_DATASEC) for object BTF: from the DATASEC
- * list validation made when there is one (a handful of names, no scan of
- * every type), else the same lookup. First (lowest) id, or -ENOENT.
- */
-int32_t eb_btf_find_datasec(const struct ebpf_btf *btf, const char *name);
 
 /*
  * Produce the BTF blob to load into a kernel that supports `features` (a mask of

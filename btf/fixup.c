@@ -81,18 +81,3 @@ int eb_btf_fixup_datasecs(struct ebpf_btf *btf, const struct eb_btf_fixup_cb *cb
 	}
 	return 0;
 }
-
-int32_t eb_btf_find_datasec(const struct ebpf_btf *btf, const char *name)
-{
-	if (!btf->datasecs_listed || btf->base || !name || !*name)
-		return eb_btf_find(btf, name, BTF_KIND_DATASEC);
-	/* Listed in ascending id order, so the first match is eb_btf_find()'s answer. */
-	for (uint32_t i = 0; i < btf->nr_datasecs; i++) {
-		const struct btf_type *t = eb_btf_type(btf, btf->datasec_ids[i]);
-		const char *n = t ? eb_btf_str(btf, t->name_off) : NULL;
-
-		if (n && btf_kind(t) == BTF_KIND_DATASEC && strcmp(n, name) == 0)
-			return (int32_t)btf->datasec_ids[i];
-	}
-	return -ENOENT;
-}

@@ -183,15 +183,6 @@ static uint32_t scan_each(const struct ebpf_btf *btf, const char *name, size_t e
 	const struct eb_btf_kinds *kinds = kind ? atomic_load_explicit(&btf->kinds, memory_order_acquire) : NULL;
 	uint32_t i;
 
-	if (kind == BTF_KIND_DATASEC && btf->datasecs_listed) {
-		for (i = 0; i < btf->nr_datasecs; i++) {
-			uint32_t id = btf->datasec_ids[i];
-
-			if (name_matches(eb_btf_name(btf, eb_btf_type(btf, id)), name, elen, exact) && !fn(ctx, id))
-				break;
-		}
-		return i;	/* a few types walked: charged as one scan */
-	}
 	if (kinds) {
 		uint32_t cnt;
 		const uint32_t *idx = eb_btf_kinds_of(kinds, kind, &cnt);
@@ -253,6 +244,20 @@ static int each_match(const struct ebpf_btf *cbtf, const char *name, size_t elen
 	uint64_t h;
 	uint32_t tag, idmask, pos, slot;
 
+	/*
+	 * DATASECs of a validated BTF are listed (".maps", ".data", ".kconfig": the
+	 * loader asks for each at open): a handful to look at, neither an index
+	 * lookup nor a scan, and not charged to the index's counter.
+	 */
+	if (kind == BTF_KIND_DATASEC && btf->datasecs_listed) {
+		for (uint32_t i = 0; i < btf->nr_datasecs; i++) {
+			uint32_t id = btf->datasec_ids[i];
+
+			if (name_matches(eb_btf_name(btf, eb_btf_type(btf, id)), name, elen, exact) && !fn(ctx, id))
+				break;
+		}
+		return 0;
+	}
 	if (!atomic_load_explicit(&btf->index, memory_order_acquire) &&
 	    atomic_load_explicit(&btf->scans, memory_order_relaxed) < EB_BTF_SCANS_BEFORE_INDEX) {
 		uint64_t walked;

@@ -78,7 +78,7 @@ static int read_one(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx)
 		return eb_err(-EINVAL, "%s: section '%s' is larger than 4 GiB", e->obj, s->name);
 	/* The variables come from the section's DATASEC, else from its symbols: room for them all. */
 	if (spec->btf)
-		ds = eb_btf_find_datasec(spec->btf, s->name);
+		ds = eb_btf_find(spec->btf, s->name, BTF_KIND_DATASEC);
 	if (ds > 0) {
 		vars = btf_vlen(eb_btf_type(spec->btf, (uint32_t)ds));
 	} else {

@@ -229,7 +229,7 @@ static int build_kconfig_map(struct eb_elf *e, struct ebpf_spec *spec)
 	m->max_entries = 1;
 	m->readonly = true;
 	m->flags = EBPF_F_RDONLY_PROG;
-	ds = eb_btf_find_datasec(spec->btf, ".kconfig");
+	ds = eb_btf_find(spec->btf, ".kconfig", BTF_KIND_DATASEC);
 	m->btf_datasec = ds > 0 ? (uint32_t)ds : 0;
 	for (uint32_t i = 0; i < spec->extern_cnt; i++) {
 		const struct eb_extern *x = &spec->externs[i];

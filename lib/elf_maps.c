@@ -255,7 +255,7 @@ int eb_elf_read_btf_maps(struct eb_elf *e, struct ebpf_spec *spec)
 		return 0;
 	if (!spec->btf)
 		return eb_err(-EINVAL, "%s: section '.maps' needs BTF, but the object has no .BTF", e->obj);
-	ds_id = eb_btf_find_datasec(spec->btf, ".maps");
+	ds_id = eb_btf_find(spec->btf, ".maps", BTF_KIND_DATASEC);
 	if (ds_id < 0) {
 		if (e->secs[e->maps_sec].size == 0)
 			return 0;
