@@ -291,8 +291,13 @@ void eb_btf_ext_free(struct eb_btf_ext *ext);
 const struct eb_btf_ext_sec *eb_btf_ext_find(const struct eb_btf_ext_sec *secs, uint32_t cnt,
 					     const char *sec_name);
 
-/* Size of one decoded record of `tab` (sizeof(struct eb_func_info) etc.). */
-size_t eb_btf_ext_rec_size(enum eb_btf_ext_table tab);
+/* Size of one decoded record of `tab` (inline: the loader asks per program). */
+static inline size_t eb_btf_ext_rec_size(enum eb_btf_ext_table tab)
+{
+	return tab == EB_EXT_FUNC_INFO ? sizeof(struct eb_func_info) :
+	       tab == EB_EXT_LINE_INFO ? sizeof(struct eb_line_info) :
+	       tab == EB_EXT_CORE_RELO ? sizeof(struct eb_core_relo) : 0;
+}
 /*
  * The instruction record i (< s->cnt) describes, not validated (a raw insn_off
  * that is not a multiple of 8 is refused by eb_btf_ext_decode): for searching.

@@ -38,11 +38,6 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 	return swap ? __builtin_bswap32(v) : v;
 }
 
-size_t eb_btf_ext_rec_size(enum eb_btf_ext_table tab)
-{
-	return tab <= EB_EXT_CORE_RELO ? rec_min[tab] : 0;
-}
-
 uint32_t eb_btf_ext_insn(const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab, uint32_t i)
 {
 	uint32_t v;
@@ -299,11 +294,9 @@ static int parse_header(const uint8_t *data, size_t size, bool swap, const struc
 /*
  * The parsed .BTF.ext is one block: the struct, then the sections of the
  * three tables (each table's were counted first). A small object's open made
- * four allocations here before, a third of reading its .BTF.ext.
- */
-/*
- * Sections the first pass of parse_new() collects on the stack: objects with
- * up to this many program sections need no second pass over the tables.
+ * four allocations here before, a third of reading its .BTF.ext. The first
+ * pass collects up to EXT_STACK_SECS sections on the stack: objects with that
+ * few need no second pass over the tables.
  */
 #define EXT_STACK_SECS 16
 

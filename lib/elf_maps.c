@@ -293,10 +293,10 @@ int eb_elf_read_btf_maps(struct eb_elf *e, struct ebpf_spec *spec)
 	return 0;
 }
 
-/* A map spec's size for a name of `len` characters and `vars` variables (eb_map_spec_new), 8-aligned. */
+/* What eb_spec_carve() takes for a map spec: its size, 8-aligned. */
 static size_t map_spec_size(size_t len, size_t vars)
 {
-	return (sizeof(struct ebpf_map_spec) + vars * sizeof(struct eb_var) + len + 1 + 7) & ~(size_t)7;
+	return (eb_map_spec_size(len, vars) + 7) & ~(size_t)7;
 }
 
 size_t eb_elf_maps_room(const struct eb_elf *e, uint32_t *count)

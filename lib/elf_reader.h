@@ -236,12 +236,14 @@ int eb_elf_read_map_slots(struct eb_elf *e, struct ebpf_spec *spec);
  */
 struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
 				      size_t vars);
+/* Bytes of one map spec allocation: the spec, `vars` variables and a name of `name_len` chars. */
+size_t eb_map_spec_size(size_t name_len, size_t vars);
 int eb_spec_add_map(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin, size_t vars,
 		    struct ebpf_map_spec **out);
 /*
  * `size` bytes (8-aligned) of spec-lifetime memory: from the room the opener
  * reserved in the spec's own allocation when it fits (each malloc/free pair
- * costs ~250 instructions, a fifth of a small object's open), else
+ * costs ~100 instructions), else
  * eb_malloc(). Release with eb_spec_release(), never eb_free().
  */
 void *eb_spec_carve(struct ebpf_spec *spec, size_t size);

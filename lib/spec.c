@@ -102,15 +102,20 @@ void eb_spec_image_release(struct eb_spec_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+size_t eb_map_spec_size(size_t name_len, size_t vars)
+{
+	_Static_assert(sizeof(struct ebpf_map_spec) % _Alignof(struct eb_var) == 0, "variables follow the map spec");
+	/* vars is bounded by a section's or a BTF's size: vars * sizeof(struct eb_var) cannot overflow. */
+	return sizeof(struct ebpf_map_spec) + vars * sizeof(struct eb_var) + name_len + 1;
+}
+
 struct ebpf_map_spec *eb_map_spec_new(struct ebpf_spec *spec, const char *name, enum ebpf_map_origin origin,
 				      size_t vars)
 {
 	size_t len = strlen(name);
 	struct ebpf_map_spec *m;
 
-	_Static_assert(sizeof(*m) % _Alignof(struct eb_var) == 0, "variables follow the map spec");
-	/* vars is bounded by a section's or a BTF's size: vars * sizeof(struct eb_var) cannot overflow. */
-	m = eb_spec_carve(spec, sizeof(*m) + vars * sizeof(struct eb_var) + len + 1);
+	m = eb_spec_carve(spec, eb_map_spec_size(len, vars));
 	if (!m)
 		return NULL;
 	memset(m, 0, sizeof(*m));

@@ -239,37 +239,16 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
 	const struct eb_reloc *rel = p->rel;
 	uint32_t n = p->rel_cnt, k = 0;
-	const struct ebpf_insn *insns = sec->insns + f->off;
-	const struct ebpf_insn want = { .code = EB_INSN_CALL, .src_reg = EBPF_PSEUDO_CALL };
-	const struct ebpf_insn mask = { .code = 0xff, .src_reg = 0xf };
-	uint16_t w16, m16, any = 0;
+	bool maybe = false;
 
 	/*
-	 * Most functions make no bpf-to-bpf call: one quick pass over the opcode
-	 * and source register of each instruction (as one 16-bit word, so the
-	 * compiler can do several at a time; a superset: ld_imm64 halves are not
-	 * skipped) proves it; the exact walk below runs only when there may be one.
+	 * Most functions make no bpf-to-bpf call: one quick pass over the opcodes
+	 * proves it (a superset: ld_imm64 halves are not skipped); the exact walk
+	 * below runs only when there may be one.
 	 */
-	memcpy(&w16, &want, sizeof(w16));
-	memcpy(&m16, &mask, sizeof(m16));
-	uint32_t j = 0;
-	for (; j + 4 <= f->cnt; j += 4) {
-		uint16_t v0, v1, v2, v3;
-
-		memcpy(&v0, &insns[j], sizeof(v0));
-		memcpy(&v1, &insns[j + 1], sizeof(v1));
-		memcpy(&v2, &insns[j + 2], sizeof(v2));
-		memcpy(&v3, &insns[j + 3], sizeof(v3));
-		any |= (uint16_t)(((v0 & m16) == w16) | ((v1 & m16) == w16) | ((v2 & m16) == w16) |
-				  ((v3 & m16) == w16));
-	}
-	for (; j < f->cnt; j++) {
-		uint16_t v;
-
-		memcpy(&v, &insns[j], sizeof(v));
-		any |= (uint16_t)((v & m16) == w16);
-	}
-	if (!any)
+	for (uint32_t i = f->off; i < f->off + f->cnt; i++)
+		maybe |= sec->insns[i].code == EB_INSN_CALL && sec->insns[i].src_reg == EBPF_PSEUDO_CALL;
+	if (!maybe)
 		return 0;
 	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
 		const struct ebpf_insn *insn = &sec->insns[i];
@@ -343,13 +322,6 @@ static inline uint32_t rec_insn(const struct rec_reader *r, uint32_t i)
 	return v >> r->shift;
 }
 
-/* Decoded record sizes without a call into btf/ per use. */
-static size_t rec_size_of(enum eb_btf_ext_table tab)
-{
-	return tab == EB_EXT_FUNC_INFO ? sizeof(struct eb_func_info) :
-	       tab == EB_EXT_LINE_INFO ? sizeof(struct eb_line_info) : sizeof(struct eb_core_relo);
-}
-
 /* Index of the first record at or after instruction `off`. */
 static uint32_t rec_lower_bound(const struct rec_reader *rr, uint32_t cnt, uint32_t off)
 {
@@ -375,42 +347,27 @@ static bool rec_bound_at(const struct rec_reader *rr, uint32_t cnt, uint32_t idx
 
 /*
  * The end of the run of records from `lo` that lie inside `f`, checking they
- * ascend; (uint32_t)-1 with the error set when they do not. Raw native
- * records (what a loaded object has) are stepped through directly.
+ * ascend; (uint32_t)-1 with the error set when they do not.
  */
 static uint32_t rec_run_end(const struct link_ctx *c, const struct rec_reader *rr, const char *what,
 			    const struct eb_func *f, uint32_t lo)
 {
 	const struct eb_btf_ext_sec *es = rr->es;
-	uint32_t prev = f->off, end = lo, insn;
+	uint32_t prev = f->off, end;
 
-	if (rr->base) {
-		const uint8_t *p = rr->base + (size_t)lo * rr->stride;
+	for (end = lo; end < es->cnt; end++) {
+		uint32_t insn = rec_insn(rr, end);
 
-		for (; end < es->cnt; end++, p += rr->stride) {
-			memcpy(&insn, p, sizeof(insn));
-			insn >>= rr->shift;
-			if (insn - f->off >= f->cnt)
-				break;
-			if (insn < prev)
-				goto unordered;
-			prev = insn;
-		}
-		return end;
-	}
-	for (; end < es->cnt; end++) {
-		insn = rec_insn(rr, end);
 		if (insn - f->off >= f->cnt)
 			break;
-		if (insn < prev)
-			goto unordered;
+		if (insn < prev) {
+			eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in instruction order "
+			       "(insn %u after %u)", c->prog->name, what, es->sec_name ? es->sec_name : "?", insn, prev);
+			return UINT32_MAX;
+		}
 		prev = insn;
 	}
 	return end;
-unordered:
-	eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in instruction order "
-	       "(insn %u after %u)", c->prog->name, what, es->sec_name ? es->sec_name : "?", insn, prev);
-	return UINT32_MAX;
 }
 
 /*
@@ -422,7 +379,7 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 		      const char *what, const struct eb_func *f, uint32_t start, void **out,
 		      uint32_t *out_cnt, size_t *cap, struct eb_relo_cursor *cur)
 {
-	size_t rec_size = rec_size_of(tab);
+	size_t rec_size = eb_btf_ext_rec_size(tab);
 	uint32_t lo, end;
 	struct rec_reader rr;
 	char *o;
@@ -516,8 +473,7 @@ void eb_relo_linked_free(struct eb_linked *lk)
 {
 	if (lk->placed != lk->placed_inline)
 		eb_free(lk->placed);
-	if (lk->core)
-		eb_free(lk->core);
+	eb_free(lk->core);
 	lk->placed = lk->placed_inline;
 	lk->placed_cnt = 0;
 	lk->core = NULL;
