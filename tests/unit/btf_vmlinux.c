@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -236,6 +237,60 @@ START_TEST(test_load_file_errors)
 }
 END_TEST
 
+/* A FIFO cannot be mapped (and stats as 0 bytes): the reader falls back to read(). */
+struct fifo_writer {
+	const char *path;
+	const uint8_t *raw;
+	size_t size;
+	int err;
+};
+
+static void *fifo_write(void *arg)
+{
+	struct fifo_writer *fw = arg;
+	FILE *f = fopen(fw->path, "wb");
+
+	if (!f || fwrite(fw->raw, 1, fw->size, f) != fw->size)
+		fw->err = -1;
+	if (f)
+		fclose(f);
+	return NULL;
+}
+
+START_TEST(test_read_fallback)
+{
+	char dir[] = "/tmp/btf_test_fifoXXXXXX", path[4096];
+	struct ebpf_btf *mapped, *read_back;
+	struct fifo_writer fw;
+	pthread_t th;
+	struct walk w;
+
+	REQUIRE_VMLINUX();
+	walk_open(&w);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/btf", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	fw = (struct fifo_writer){ .path = path, .raw = w.raw, .size = w.size };
+	ck_assert_int_eq(pthread_create(&th, NULL, fifo_write, &fw), 0);
+	ck_assert_int_eq(eb_btf_load_file(path, NULL, &read_back), 0);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(fw.err, 0);
+	ck_assert_ptr_null(read_back->map);	/* read, not mapped */
+	ck_assert_ptr_nonnull(read_back->owned);
+	ck_assert_int_eq(eb_btf_load_file(VMLINUX, NULL, &mapped), 0);
+	ck_assert_ptr_nonnull(mapped->map);
+	ck_assert_uint_eq(eb_btf_type_cnt(read_back), eb_btf_type_cnt(mapped));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_int_eq(eb_btf_find(read_back, names[i].name, names[i].kind),
+				 (int32_t)walk_find(&w, names[i].name, names[i].kind, NULL));
+	eb_btf_put(read_back);
+	eb_btf_put(mapped);
+	unlink(path);
+	rmdir(dir);
+	free(w.raw);
+}
+END_TEST
+
 START_TEST(test_public_api)
 {
 	struct ebpf_btf *a, *b;
@@ -301,6 +356,7 @@ Suite *suite_btf_vmlinux(void)
 	tcase_add_test(tc, test_shared_cache_threads);
 	tcase_add_test(tc, test_module_fallback);
 	tcase_add_test(tc, test_load_file_errors);
+	tcase_add_test(tc, test_read_fallback);
 	tcase_add_test(tc, test_public_api);
 	suite_add_tcase(s, tc);
 	return s;
