@@ -587,20 +587,23 @@ static int parse(const void *data, size_t size, struct ebpf_btf *base, enum eb_b
 	if (size > UINT32_MAX)
 		return eb_err(-EINVAL, "BTF: %zu bytes is too large", size);
 
-	btf = eb_calloc(1, sizeof(*btf));
+	/*
+	 * malloc and one assignment, not calloc and pthread_mutex_init(): glibc's
+	 * calloc skips the thread cache, which made it ~4x a malloc here (~190
+	 * instructions of a one-program object's open).
+	 */
+	btf = eb_malloc(sizeof(*btf));
 	if (!btf)
 		return -ENOMEM;
-	atomic_init(&btf->refcnt, 1);
-	pthread_mutex_init(&btf->index_lock, NULL);
-	btf->raw_size = size;
-	btf->swapped = swap;
-	if (base) {
-		btf->base = eb_btf_get(base);
-		btf->start_id = eb_btf_type_cnt(base);
-		btf->start_str = eb_btf_str_end(base);
-	} else {
-		btf->start_id = 1;
-	}
+	*btf = (struct ebpf_btf){
+		.refcnt = 1,
+		.raw_size = size,
+		.swapped = swap,
+		.index_lock = PTHREAD_MUTEX_INITIALIZER,
+		.base = eb_btf_get(base),
+		.start_id = base ? eb_btf_type_cnt(base) : 1,
+		.start_str = base ? eb_btf_str_end(base) : 0,
+	};
 	/* Records are read as u32 structs: a misaligned borrowed buffer is copied too. */
 	if (swap || mem == EB_BTF_COPY || ((uintptr_t)data & 3)) {
 		btf->owned = eb_memdup(data, size);
