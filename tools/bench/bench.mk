@@ -15,10 +15,11 @@ BENCH_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Iinclude -I. -pthread -Wall -Wext
 BENCH_LIBS := $(BUILD)/libebpf.a $(shell $(PKG_CONFIG) --libs libelf zlib 2>/dev/null || echo -lelf -lz) -pthread
 
 # The BTF benchmark compares with libbpf when it is installed; the only code allowed to link it.
+btf_BENCH_SRCS := tools/bench/bench_util.c
 ifeq ($(shell $(PKG_CONFIG) --exists libbpf && echo yes),yes)
 btf_BENCH_FLAGS := -DHAVE_LIBBPF $(shell $(PKG_CONFIG) --cflags libbpf)
 btf_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
-btf_BENCH_SRCS := tools/bench/btf_bench_libbpf.c
+btf_BENCH_SRCS += tools/bench/btf_bench_libbpf.c
 core_BENCH_FLAGS := -DHAVE_LIBBPF
 core_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
 core_BENCH_SRCS := tools/bench/core_bench_libbpf.c

@@ -20,6 +20,14 @@
  *   btf_bench [runs]          timing table (median of `runs`, default 31)
  *   btf_bench --once ours     one open + 20 lookups, for callgrind --toggle-collect
  *   btf_bench --once libbpf
+ *   btf_bench --rss ours|ours-batched|libbpf   one open + 20 lookups in this (fresh)
+ *                             process; prints the peak RSS growth in KiB
+ *
+ * Peak RSS is measured in fresh processes (the kernel's peak mark is reset, then
+ * one open + 20 lookups). The sysfs file is mapped straight onto the kernel's own
+ * copy of its BTF (a PFN mapping, "pf io" in smaps), so our mapping adds no pages
+ * to RSS and duplicates nothing; libbpf reads the 5.5 MB into its heap and builds
+ * on it. A BTF file on disk would add its page-cache pages as our file RSS.
  */
 #include <fcntl.h>
 #include <malloc.h>
@@ -28,10 +36,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "btf/btf_internal.h"
+#include "tools/bench/bench_util.h"
 #ifdef HAVE_LIBBPF
 /* tools/bench/btf_bench_libbpf.c: libbpf's headers clash with our BTF definitions. */
 int libbpf_open_find(const char *path, const char *const *names, const unsigned *kinds, int n,
@@ -56,17 +66,12 @@ static const struct { const char *name; unsigned kind; } names[NNAMES] = {
 static int32_t ids_ours[NNAMES];
 
 /*
- * CPU time of this thread, user + system: it keeps what each side really costs
- * (libbpf's read() of the file is system time, our mmap is not) while ignoring
- * the time a busy machine keeps us off the CPU, which wall time would add.
+ * Times are CPU time of this thread, user + system (bench_thread_cpu_us): it keeps
+ * what each side really costs (libbpf's read() of the file is system time, our
+ * mmap is not) while ignoring the time a busy machine keeps us off the CPU, which
+ * wall time would add.
  */
-static double now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
-}
+#define now_us bench_thread_cpu_us
 
 static size_t heap_in_use(void)
 {
@@ -161,17 +166,54 @@ __attribute__((noinline)) long run_count_only(void)
 	return n;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* One open + 20 lookups by the named side: 0, 1 on failure, 2 for an unknown side. */
+static int run_once(const char *side)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
+	if (!strcmp(side, "ours"))
+		return run_ours() == (size_t)-1;
+	if (!strcmp(side, "ours-batched"))
+		return run_ours_mode(true) == (size_t)-1;
+#ifdef HAVE_LIBBPF
+	if (!strcmp(side, "libbpf"))
+		return run_libbpf() != 0;
+#endif
+	return 2;
 }
 
-static double median(double *v, int n)
+/* Median peak RSS growth (KiB) of `side` over `runs` fresh processes; -1 on failure. */
+static double rss_kib(const char *side, int runs)
 {
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double v[9];
+
+	if (runs > 9)
+		runs = 9;
+	for (int r = 0; r < runs; r++) {
+		int fd[2], status;
+		long kib = -1;
+		pid_t pid;
+		FILE *f;
+
+		if (pipe(fd))
+			return -1;
+		pid = fork();
+		if (pid == 0) {
+			dup2(fd[1], 1);
+			execl("/proc/self/exe", "btf_bench", "--rss", side, (char *)NULL);
+			_exit(127);
+		}
+		close(fd[1]);
+		f = fdopen(fd[0], "r");
+		if (!f || fscanf(f, "%ld", &kib) != 1)
+			kib = -1;
+		if (f)
+			fclose(f);
+		else
+			close(fd[0]);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || kib < 0)
+			return -1;
+		v[r] = (double)kib;
+	}
+	return bench_median(v, runs);
 }
 
 int main(int argc, char **argv)
@@ -180,6 +222,7 @@ int main(int argc, char **argv)
 	double *ours, *lb, *ratio, *batch, *ratio_b, *floor_us, *ratio_f;
 	size_t held = 0;
 	long nr_types;
+	double rss_ours, rss_batched, rss_lb = -1;
 
 	for (int i = 0; i < NNAMES; i++) {
 		name_arr[i] = names[i].name;
@@ -192,16 +235,14 @@ int main(int argc, char **argv)
 		kind_list[i] = names[i].kind;
 	}
 #endif
-	if (argc == 3 && !strcmp(argv[1], "--once")) {
-		if (!strcmp(argv[2], "ours"))
-			return run_ours() == (size_t)-1;
-		if (!strcmp(argv[2], "ours-batched"))
-			return run_ours_mode(true) == (size_t)-1;
-#ifdef HAVE_LIBBPF
-		if (!strcmp(argv[2], "libbpf"))
-			return run_libbpf() != 0;
-#endif
-		return 2;
+	if (argc == 3 && !strcmp(argv[1], "--once"))
+		return run_once(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "--rss")) {
+		long base = bench_rss_reset();
+		int err = run_once(argv[2]);
+
+		printf("%ld\n", err ? -1 : bench_rss_peak() - base);
+		return err;
 	}
 	if (argc > 1)
 		runs = atoi(argv[1]) > 0 ? atoi(argv[1]) : runs;
@@ -271,22 +312,33 @@ int main(int argc, char **argv)
 #ifdef HAVE_LIBBPF
 	printf("   libbpf %8.0f us   ratio %.1fx", lb[0], ratio[0]);
 #endif
-	printf("\n  median         ours %8.0f us", median(ours, runs));
+	printf("\n  median         ours %8.0f us", bench_median(ours, runs));
 #ifdef HAVE_LIBBPF
-	printf("   libbpf %8.0f us   ratio (median of pairs) %.1fx", median(lb, runs), median(ratio, runs));
+	printf("   libbpf %8.0f us   ratio (median of pairs) %.1fx", bench_median(lb, runs), bench_median(ratio, runs));
 #else
 	printf("   (libbpf not installed: no comparison)");
 #endif
-	printf("\n  20 names in one batched pass (eb_btf_find_many, what a load does):\n  median         ours %8.0f us", median(batch, runs));
+	printf("\n  20 names in one batched pass (eb_btf_find_many, what a load does):\n  median         ours %8.0f us", bench_median(batch, runs));
 #ifdef HAVE_LIBBPF
-	printf("                       ratio (median of pairs) %.1fx", median(ratio_b, runs));
+	printf("                       ratio (median of pairs) %.1fx", bench_median(ratio_b, runs));
 #endif
 	printf("\n  reference, map + count the type records one by one (the plain walk, no table, no names):\n"
-	       "  median         ref  %8.0f us", median(floor_us, runs));
+	       "  median         ref  %8.0f us", bench_median(floor_us, runs));
 #ifdef HAVE_LIBBPF
-	printf("                       ratio (median of pairs) %.1fx", median(ratio_f, runs));
+	printf("                       ratio (median of pairs) %.1fx", bench_median(ratio_f, runs));
 #endif
 	printf("\n  heap held by ours beyond the mapped file: %zu KiB\n", held / 1024);
+	rss_ours = rss_kib("ours", 5);
+	rss_batched = rss_kib("ours-batched", 5);
+#ifdef HAVE_LIBBPF
+	rss_lb = rss_kib("libbpf", 5);
+#endif
+	printf("  peak RSS growth, fresh process (median of 5; the sysfs mapping is the kernel's own memory):\n"
+	       "                 ours %.0f KiB, batched %.0f KiB", rss_ours, rss_batched);
+#ifdef HAVE_LIBBPF
+	printf(", libbpf %.0f KiB", rss_lb);
+#endif
+	printf("\n");
 	/* make bench collects every benchmark's markdown into build/bench/summary.md */
 	if (getenv("BENCH_MD")) {
 		FILE *md = fopen(getenv("BENCH_MD"), "ae");
@@ -296,16 +348,22 @@ int main(int argc, char **argv)
 				"pairs)\n\n| | ours us | libbpf us | ratio libbpf/ours | ours heap beyond the mapped file |\n"
 				"|---|---:|---:|---:|---:|\n", VMLINUX, NNAMES, runs);
 #ifdef HAVE_LIBBPF
-			fprintf(md, "| open + 20 single lookups (eb_btf_find x20) | %.0f | %.0f | %.1fx | %zu KiB |\n", median(ours, runs),
-				median(lb, runs), median(ratio, runs), held / 1024);
+			fprintf(md, "| open + 20 single lookups (eb_btf_find x20) | %.0f | %.0f | %.1fx | %zu KiB |\n", bench_median(ours, runs),
+				bench_median(lb, runs), bench_median(ratio, runs), held / 1024);
 			fprintf(md, "| open + 20 names in one batched pass (the load path) | %.0f | %.0f | %.1fx | %zu KiB |\n",
-				median(batch, runs), median(lb, runs), median(ratio_b, runs), held / 1024);
+				bench_median(batch, runs), bench_median(lb, runs), bench_median(ratio_b, runs), held / 1024);
 			fprintf(md, "| reference, not a loader: map + count the type records one by one (the plain walk) | %.0f | %.0f | %.1fx | - |\n",
-				median(floor_us, runs), median(lb, runs), median(ratio_f, runs));
+				bench_median(floor_us, runs), bench_median(lb, runs), bench_median(ratio_f, runs));
+			fprintf(md, "\nPeak RSS growth of one open + 20 lookups in a fresh process (median of 5; our mapping "
+				"of the sysfs file is the kernel's own copy of its BTF, so it adds no pages): single lookups "
+				"%.0f KiB, batched %.0f KiB, libbpf %.0f KiB.\n",
+				rss_ours, rss_batched, rss_lb);
 #else
-			fprintf(md, "| open + 20 single lookups (eb_btf_find x20) | %.0f | - | - | %zu KiB |\n", median(ours, runs), held / 1024);
-			fprintf(md, "| open + 20 names in one batched pass (the load path) | %.0f | - | - | %zu KiB |\n", median(batch, runs),
+			fprintf(md, "| open + 20 single lookups (eb_btf_find x20) | %.0f | - | - | %zu KiB |\n", bench_median(ours, runs), held / 1024);
+			fprintf(md, "| open + 20 names in one batched pass (the load path) | %.0f | - | - | %zu KiB |\n", bench_median(batch, runs),
 				held / 1024);
+			fprintf(md, "\nPeak RSS growth of one open + 20 lookups in a fresh process (median of 5): single "
+				"lookups %.0f KiB, batched %.0f KiB.\n", rss_ours, rss_batched);
 #endif
 			fclose(md);
 		}
