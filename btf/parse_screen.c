@@ -12,8 +12,8 @@
  * referenced id, largest referenced id minus one for references that must not be
  * void, an OR of failed fixed-field checks) that are compared once, at the end
  * of the section, and builds the id -> offset table on the way. The members of
- * STRUCT/UNIONs are folded after the walk, all in one loop
- * (screen_members). Whenever it says "suspect", parse.c throws its
+ * STRUCT/UNIONs are folded into the same accumulators as the walk meets them
+ * (members()). Whenever it says "suspect", parse.c throws its
  * table away and runs the checking pass from scratch, which finds the first
  * failing rule in the same order as before and words the message; so errors are
  * exactly what they were, and valid input never pays for the messages.
@@ -40,49 +40,16 @@
  * (folded into a maximum), a non-void type (its id minus one folded into a
  * maximum, so void wraps to the top) and ends inside its type (bit offset,
  * plus the bitfield size under kind_flag, at most size * 8). An object built
- * against a full vmlinux.h has ten thousand members: the walk lists the
- * STRUCT/UNION records it meets, and one loop over that list keeps these
- * accumulators in registers across all of them. (An AVX2 version, 8 members a
- * step, saved ~26 K of a 540 K-instruction open of such an object; it was
- * dropped for the 5 KiB it added to the archive and the run-time CPU dispatch.)
+ * against a full vmlinux.h has ten thousand members, folded where the walk
+ * meets their type: a separate pass over a list of the STRUCT/UNIONs after the
+ * walk (kept for an AVX2 loop since dropped) cost ~11 K more of a 629 K-instruction
+ * open of such an object, and testing kind_flag per member instead of once per
+ * type another ~25 K. (The AVX2 loop, 8 members a step, had saved ~26 K; it
+ * was dropped for the 5 KiB it added to the archive and the run-time CPU dispatch.)
  */
-/* What the members of every STRUCT/UNION fold into. */
-struct eb_member_folds {
-	uint32_t max_name;	/* largest member name offset */
-	uint32_t max_type1;	/* largest member type id minus one (void wraps to UINT32_MAX) */
-	bool bad;		/* some member lies past the end of its type */
-};
-
 static inline uint32_t umax(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
-}
-
-/* One type's members, one at a time. */
-static void members_scalar(const struct btf_type *t, struct eb_member_folds *f)
-{
-	const struct btf_member *m = btf_members(t), *end = m + btf_vlen(t);
-	uint32_t names = f->max_name, types = f->max_type1;
-	uint32_t bits = 0;
-
-	for (; m < end; m++) {
-		names = umax(names, m->name_off);
-		types = umax(types, m->type - 1);
-		/* kind_flag: bit offset + bitfield size, 24 + 8 bits, cannot wrap */
-		bits = umax(bits, btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) + BTF_MEMBER_BITFIELD_SIZE(m->offset)
-					       : m->offset);
-	}
-	f->max_name = names;
-	f->max_type1 = types;
-	f->bad |= (uint64_t)bits > (uint64_t)t->size * 8;
-}
-
-static void screen_members(const uint8_t *types, uint32_t types_len, const uint32_t *offs, size_t n,
-			   struct eb_member_folds *f)
-{
-	(void)types_len;
-	for (size_t i = 0; i < n; i++)
-		members_scalar((const void *)(types + offs[i]), f);
 }
 
 #define KBIT(k) (1u << BTF_KIND_##k)
@@ -107,6 +74,27 @@ struct folds {
 	uint32_t max_refv;	/* largest id referenced where void is allowed */
 	uint32_t bad;		/* non-zero once a fixed-field rule failed */
 };
+
+/*
+ * One type's members, folded into the walk's accumulators; kflag is a
+ * constant at each call, so the loop carries no test of it.
+ */
+static inline __attribute__((always_inline)) void members(struct folds *s, const struct btf_type *t, bool kflag)
+{
+	const struct btf_member *m = btf_members(t), *end = m + btf_vlen(t);
+	uint32_t names = s->max_name, types = s->max_ref1, bits = 0;
+
+	for (; m < end; m++) {
+		names = umax(names, m->name_off);
+		types = umax(types, m->type - 1);
+		/* kind_flag: bit offset + bitfield size, 24 + 8 bits, cannot wrap */
+		bits = umax(bits, kflag ? BTF_MEMBER_BIT_OFFSET(m->offset) + BTF_MEMBER_BITFIELD_SIZE(m->offset)
+				      : m->offset);
+	}
+	s->max_name = names;
+	s->max_ref1 = types;
+	s->bad |= (uint64_t)bits > (uint64_t)t->size * 8;
+}
 
 /*
  * What the second step looks at again: chain edges to an id >= their own
@@ -237,18 +225,11 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 	/* Records are at least 12 bytes: room for the most there can be, so no check per record. */
 	size_t cap = len / sizeof(struct btf_type) + 1;
 	/*
-	 * STRUCT/UNION records with members, for screen_members(), are
-	 * listed from the top of the same table down: each takes at least two
-	 * 12-byte slots of the section, so they never meet the ids' offsets.
-	 */
-	size_t top = cap;
-	/*
 	 * A forward reference to the very next id (a pointer emitted just before
 	 * its target, the common case) is not set aside: the next record, if it is
 	 * of a kind whose chain could close a cycle, sets the edge aside itself.
 	 */
 	uint32_t *offs, *o, nr, fwd_next = 0;
-	struct eb_member_folds mf = { 0 };
 	struct folds f = { 0 }, *s = &f;
 
 	/* If even that many ids would not fit, let the checking pass say so. */
@@ -301,8 +282,10 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			extra = vlen * (uint32_t)sizeof(struct btf_member);
 			if (extra > rest)
 				return 1;
-			if (vlen)
-				offs[--top] = off;
+			if (btf_kflag(t))
+				members(s, t, true);
+			else
+				members(s, t, false);
 			break;
 		case BTF_KIND_FUNC_PROTO:
 			extra = vlen * (uint32_t)sizeof(struct btf_param);
@@ -412,10 +395,6 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		return 1;
 	nr = (uint32_t)(o - offs);
 	btf->nr = nr;
-	screen_members(types, len, offs + top, cap - top, &mf);
-	s->max_name = umax(s->max_name, mf.max_name);
-	s->max_ref1 = umax(s->max_ref1, mf.max_type1);
-	s->bad |= mf.bad;
 	/* Give back a mostly unused table (many members per type): realloc shrinks in place. */
 	if (nr && (cap - nr) * sizeof(*offs) > 16384) {
 		offs = eb_realloc(offs, (size_t)nr * sizeof(*offs));
