@@ -57,13 +57,19 @@ uint32_t eb_btf_start_id(const struct ebpf_btf *btf)
 
 const struct btf_type *eb_btf_type(const struct ebpf_btf *btf, uint32_t id)
 {
-	if (!id)
-		return NULL;
-	while (id < btf->start_id && btf->base)
-		btf = btf->base;
-	if (id < btf->start_id || id - btf->start_id >= btf->nr)
-		return NULL;
-	return (const void *)(btf->types + eb_btf_off(btf, id - btf->start_id));
+	uint32_t idx = id - btf->start_id;
+
+	/* An own id takes one comparison (void and base ids wrap past nr). */
+	if (idx >= btf->nr) {
+		if (!id)
+			return NULL;
+		while (id < btf->start_id && btf->base)
+			btf = btf->base;
+		idx = id - btf->start_id;
+		if (id < btf->start_id || idx >= btf->nr)
+			return NULL;
+	}
+	return (const void *)(btf->types + eb_btf_off(btf, idx));
 }
 
 const char *eb_btf_str(const struct ebpf_btf *btf, uint32_t off)
@@ -81,18 +87,18 @@ const char *eb_btf_name(const struct ebpf_btf *btf, const struct btf_type *t)
 	return s ? s : "";
 }
 
-static bool is_mod(unsigned kind)
-{
-	return kind == BTF_KIND_VOLATILE || kind == BTF_KIND_CONST || kind == BTF_KIND_RESTRICT ||
-	       kind == BTF_KIND_TYPE_TAG;
-}
+/* The kinds skip() passes through, as bit masks over the kind. */
+#define MODS ((1u << BTF_KIND_VOLATILE) | (1u << BTF_KIND_CONST) | (1u << BTF_KIND_RESTRICT) | \
+	      (1u << BTF_KIND_TYPE_TAG))
+#define MODS_TYPEDEFS (MODS | (1u << BTF_KIND_TYPEDEF))
 
-static const struct btf_type *skip(const struct ebpf_btf *btf, uint32_t id, uint32_t *out_id,
-				   bool typedefs)
+/* One test a step, whichever kinds are skipped. */
+static __attribute__((noinline)) const struct btf_type *
+skip(const struct ebpf_btf *btf, uint32_t id, uint32_t *out_id, uint32_t kinds)
 {
 	const struct btf_type *t = eb_btf_type(btf, id);
 
-	while (t && (is_mod(btf_kind(t)) || (typedefs && btf_kind(t) == BTF_KIND_TYPEDEF))) {
+	while (t && ((kinds >> btf_kind(t)) & 1)) {
 		id = t->type;
 		t = eb_btf_type(btf, id);
 	}
@@ -104,12 +110,12 @@ static const struct btf_type *skip(const struct ebpf_btf *btf, uint32_t id, uint
 const struct btf_type *eb_btf_skip_mods_typedefs(const struct ebpf_btf *btf, uint32_t id,
 						  uint32_t *out_id)
 {
-	return skip(btf, id, out_id, true);
+	return skip(btf, id, out_id, MODS_TYPEDEFS);
 }
 
 const struct btf_type *eb_btf_skip_mods(const struct ebpf_btf *btf, uint32_t id, uint32_t *out_id)
 {
-	return skip(btf, id, out_id, false);
+	return skip(btf, id, out_id, MODS);
 }
 
 int64_t eb_btf_type_size(const struct ebpf_btf *btf, uint32_t id)
