@@ -49,11 +49,15 @@ static int var_offset(void *ctx, const char *sec, const char *name, uint32_t *of
 {
 	const struct eb_elf *e = ctx;
 
-	/* The variables defined in a section, in symbol-table order (collected by eb_elf_open). */
+	/*
+	 * The variables defined in a section, in symbol-table order (collected by
+	 * eb_elf_open). Names are compared only when their first characters match:
+	 * a strcmp call per symbol was most of this.
+	 */
 	for (uint32_t i = 0; i < e->obj_sym_cnt; i++) {
 		const struct eb_elf_sym *s = e->obj_syms[i];
 
-		if (strcmp(s->name, name) != 0 || strcmp(e->secs[s->shndx].name, sec) != 0)
+		if (s->name[0] != name[0] || strcmp(s->name, name) != 0 || strcmp(e->secs[s->shndx].name, sec) != 0)
 			continue;
 		/* eb_elf_open() checked the symbol lies inside its section. */
 		*off = (uint32_t)s->value;
