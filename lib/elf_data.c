@@ -62,7 +62,8 @@ static void vars_from_symbols(struct eb_elf *e, uint32_t shndx, struct ebpf_map_
 
 		/* eb_elf_open() checked value + size against the section. */
 		if (is_var_sym(s, shndx))
-			add_var(m, s->name, (uint32_t)s->value, (uint32_t)s->size, 0, s->bind != STB_LOCAL);
+			add_var(m, eb_elf_kept_name(e, s->name), (uint32_t)s->value, (uint32_t)s->size, 0,
+				s->bind != STB_LOCAL);
 	}
 }
 

@@ -273,7 +273,7 @@ int eb_elf_read_externs(struct eb_elf *e, struct ebpf_spec *spec)
 				return eb_err(-EINVAL, "%s: extern '%s' is declared twice", e->obj, s->name);
 		}
 		/* Names point into the image the spec owns (lib/spec.h). */
-		x->name = (char *)s->name;
+		x->name = (char *)eb_elf_kept_name(e, s->name);
 		spec->extern_cnt++;
 		x->weak = s->bind == STB_WEAK;
 		s->ext = (int32_t)(spec->extern_cnt - 1);

@@ -334,32 +334,30 @@ static int classify(struct eb_elf *e, uint32_t i, struct eb_elf_sec *s, bool has
 	return 0;
 }
 
-/* Field readers for headers in place: `swap` is a constant where they are inlined. */
-static inline uint32_t ld32(const uint8_t *p, bool swap)
+/* A field of a section header in host order (scan_sections() brought foreign ones to it). */
+static inline uint32_t ld32(const uint8_t *p)
 {
 	uint32_t v;
 
 	memcpy(&v, p, sizeof(v));
-	return swap ? __builtin_bswap32(v) : v;
+	return v;
 }
 
-static inline uint64_t ld64(const uint8_t *p, bool swap)
+static inline uint64_t ld64(const uint8_t *p)
 {
 	uint64_t v;
 
 	memcpy(&v, p, sizeof(v));
-	return swap ? __builtin_bswap64(v) : v;
+	return v;
 }
 
 /*
- * Sections [1, e->sec_cnt) of scan_sections(), with the byte order a constant
- * (`swap`): inlined once per order, so the native loop reads each field where
- * it is instead of copying the header and testing the order per section (a
- * third of the pass, most of it spent on debug sections).
+ * Sections [1, e->sec_cnt) of scan_sections(), headers in host order: each
+ * field is read where it is (no copy of the header), and the sections most of
+ * an object is are settled by one test before classify().
  */
-static inline __attribute__((always_inline)) int scan_range(struct eb_elf *e, const uint8_t *shdrs,
-							     const uint8_t *names, uint64_t names_size,
-							     bool terminated, const bool swap)
+static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *names, uint64_t names_size,
+		      bool terminated)
 {
 	/* In locals: the stores below could alias e's fields, which the compiler would then reload. */
 	const uint8_t *const buf = e->buf;
@@ -370,21 +368,22 @@ static inline __attribute__((always_inline)) int scan_range(struct eb_elf *e, co
 	for (uint32_t i = 1; i < n; i++) {
 		const uint8_t *raw = shdrs + (size_t)i * sizeof(Elf64_Shdr);
 		struct eb_elf_sec *s = &secs[i];
-		const uint32_t type = ld32(raw + offsetof(Elf64_Shdr, sh_type), swap);
-		const uint32_t name = ld32(raw + offsetof(Elf64_Shdr, sh_name), swap);
-		const uint64_t off = ld64(raw + offsetof(Elf64_Shdr, sh_offset), swap);
-		const uint64_t sz = ld64(raw + offsetof(Elf64_Shdr, sh_size), swap);
-		const uint64_t entsize = ld64(raw + offsetof(Elf64_Shdr, sh_entsize), swap);
+		const uint32_t type = ld32(raw + offsetof(Elf64_Shdr, sh_type));
+		const uint32_t name = ld32(raw + offsetof(Elf64_Shdr, sh_name));
+		const uint32_t info = ld32(raw + offsetof(Elf64_Shdr, sh_info));
+		const uint64_t off = ld64(raw + offsetof(Elf64_Shdr, sh_offset));
+		const uint64_t sz = ld64(raw + offsetof(Elf64_Shdr, sh_size));
+		const uint64_t entsize = ld64(raw + offsetof(Elf64_Shdr, sh_entsize));
 		const bool has_bytes = type != SHT_NOBITS && type != SHT_NULL;
 		int err;
 
 		s->data = NULL;
 		s->size = sz;
 		s->file_off = off;
-		s->flags = (uint32_t)ld64(raw + offsetof(Elf64_Shdr, sh_flags), swap);
+		s->flags = (uint32_t)ld64(raw + offsetof(Elf64_Shdr, sh_flags));
 		s->type = type;
-		s->link = ld32(raw + offsetof(Elf64_Shdr, sh_link), swap);
-		s->info = ld32(raw + offsetof(Elf64_Shdr, sh_info), swap);
+		s->link = ld32(raw + offsetof(Elf64_Shdr, sh_link));
+		s->info = info;
 		s->entsize = entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)entsize;
 		s->text = -1;
 		s->map = -1;
@@ -412,7 +411,12 @@ static inline __attribute__((always_inline)) int scan_range(struct eb_elf *e, co
 		 */
 		if (s->name[0] == '.' && s->name[1] != 'B' && s->name[1] != 'm' &&
 		    !(s->flags & (SHF_ALLOC | SHF_EXECINSTR)) && type != SHT_SYMTAB) {
-			if (type == SHT_REL || type == SHT_RELA)
+			/*
+			 * Relocations of a section already seen to be nothing of
+			 * ours (debug info, .BTF, .BTF.ext) are not listed: no
+			 * stage reads them, and each stage would skip them again.
+			 */
+			if ((type == SHT_REL || type == SHT_RELA) && (info >= i || secs[info].kind != EB_ELF_SEC_OTHER))
 				e->rel_secs[e->rel_sec_cnt++] = i;
 			continue;
 		}
@@ -435,31 +439,43 @@ static int scan_sections(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *
 {
 	const bool terminated = names && names_size && names[names_size - 1] == '\0';
 	const uint32_t n = e->sec_cnt;
-	/* One block for the four lists; sec_cnt (>= 1: resolve_counts) is bounded by the file size. */
-	uint32_t *lists = eb_elf_scratch(e, (size_t)n * 4, sizeof(*lists));
+	/*
+	 * One block for the section records and the four lists (80 bytes a
+	 * section, 8-aligned); sec_cnt (>= 1: resolve_counts) is bounded by the
+	 * file size. Every field of every record is written (section 0 here, the
+	 * others by scan_range): no zeroing.
+	 */
+	uint8_t *block = eb_elf_scratch(e, n, sizeof(*e->secs) + 4 * sizeof(uint32_t));
+	uint32_t *lists;
+	Elf64_Shdr sh;
 
-	/* Every field of every section is written (section 0 here, the others by scan_range): no zeroing. */
-	e->secs = eb_elf_scratch(e, n, sizeof(*e->secs));
-	if (!lists || !e->secs)
+	if (!block)
 		return -ENOMEM;
+	e->secs = (struct eb_elf_sec *)block;
+	lists = (uint32_t *)(block + (size_t)n * sizeof(*e->secs));
 	e->text_secs = lists;
 	e->data_secs = lists + n;
 	e->rel_secs = lists + (size_t)n * 2;
 	e->kept_secs = lists + (size_t)n * 3;
-	/* Section 0 is the null header (or holds the escaped counts): nothing of it is used. */
-	{
-		Elf64_Shdr sh;
+	/* A foreign-order table is read through a host-order copy: one loop serves both orders. */
+	if (e->swap) {
+		Elf64_Shdr *host = eb_elf_scratch(e, n, sizeof(*host));
 
-		load_shdr(e, shdrs, 0, &sh);
-		e->secs[0] = (struct eb_elf_sec){
-			.name = "", .size = sh.sh_size, .file_off = sh.sh_offset, .flags = (uint32_t)sh.sh_flags,
-			.type = sh.sh_type, .link = sh.sh_link, .info = sh.sh_info,
-			.entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize,
-			.text = -1, .map = -1, .kind = EB_ELF_SEC_OTHER,
-		};
+		if (!host)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < n; i++)
+			load_shdr(e, shdrs, i, &host[i]);
+		shdrs = (const uint8_t *)host;
 	}
-	return e->swap ? scan_range(e, shdrs, names, names_size, terminated, true)
-		       : scan_range(e, shdrs, names, names_size, terminated, false);
+	/* Section 0 is the null header (or holds the escaped counts): nothing of it is used. */
+	memcpy(&sh, shdrs, sizeof(sh));
+	e->secs[0] = (struct eb_elf_sec){
+		.name = "", .size = sh.sh_size, .file_off = sh.sh_offset, .flags = (uint32_t)sh.sh_flags,
+		.type = sh.sh_type, .link = sh.sh_link, .info = sh.sh_info,
+		.entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize,
+		.text = -1, .map = -1, .kind = EB_ELF_SEC_OTHER,
+	};
+	return scan_range(e, shdrs, names, names_size, terminated);
 }
 
 static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf_sym *s)
@@ -660,29 +676,31 @@ static void keep(struct eb_elf_sec *s, uint8_t *dst, size_t *at)
 	*at += (size_t)s->size;
 }
 
+/* keep() a name table, noting where its names moved (eb_elf_kept_name). */
+static void move_table(struct eb_elf_moved *m, struct eb_elf_sec *s, uint8_t *dst, size_t *at)
+{
+	m->from = (uintptr_t)s->data;
+	m->len = (size_t)s->size;
+	keep(s, dst, at);
+	m->delta = (uintptr_t)s->data - m->from;
+}
+
 void eb_elf_move_kept(struct eb_elf *e, void *dst)
 {
 	struct eb_elf_sec *names = &e->secs[e->shstrtab];
-	uintptr_t old = (uintptr_t)names->data;
-	/* Symbols read already (eb_elf_read_symbols set e->strtab) name strings of their table. */
-	uintptr_t old_strs = e->sym_cnt ? (uintptr_t)e->secs[e->strtab].data : 0;
 	uint32_t strtab = kept_strtab(e);
 	size_t at = 0;
 
-	keep(names, dst, &at);
+	/*
+	 * Names keep pointing into the old tables (alive while parsing): the
+	 * stages translate the few the spec stores (eb_elf_kept_name) instead of
+	 * every section's and symbol's being re-pointed here.
+	 */
+	move_table(&e->moved[0], names, dst, &at);
 	if (strtab)
-		keep(&e->secs[strtab], dst, &at);
+		move_table(&e->moved[1], &e->secs[strtab], dst, &at);
 	for (uint32_t k = 0; k < e->kept_sec_cnt; k++)
 		keep(&e->secs[e->kept_secs[k]], dst, &at);
-	/* Section names pointed into the old table (section 0's is a literal). */
-	for (uint32_t i = 1; i < e->sec_cnt; i++)
-		e->secs[i].name = (const char *)names->data + ((uintptr_t)e->secs[i].name - old);
-	if (e->sym_cnt) {
-		const char *strs = (const char *)e->secs[e->strtab].data;
-
-		for (uint32_t i = 0; i < e->sym_cnt; i++)
-			e->syms[i].name = strs + ((uintptr_t)e->syms[i].name - old_strs);
-	}
 }
 
 /* Read exactly `len` bytes at `off` of `fd` (which fstat said has e->size bytes). */

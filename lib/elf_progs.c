@@ -190,7 +190,7 @@ static int read_funcs(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shndx, 
 		}
 		f = &spec->funcs[spec->func_cnt];
 		/* Names point into the image the spec owns (lib/spec.h). */
-		f->name = (char *)sym->name;
+		f->name = (char *)eb_elf_kept_name(e, sym->name);
 		spec->func_cnt++;
 		f->sec = text;
 		f->off = (uint32_t)(sym->value / sizeof(struct ebpf_insn));
@@ -221,7 +221,7 @@ static int read_text_sec(struct eb_elf *e, struct ebpf_spec *spec, uint32_t shnd
 	memset(ts, 0, sizeof(*ts));
 	spec->sec_cnt++;
 	s->text = (int32_t)text;
-	ts->name = (char *)s->name;
+	ts->name = (char *)eb_elf_kept_name(e, s->name);
 	/*
 	 * Instructions stay in the image the spec owns (loading copies each
 	 * program's). A copy only where the bytes cannot serve as they are: the

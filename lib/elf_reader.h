@@ -107,6 +107,15 @@ struct eb_elf {
 	uint32_t obj_sym_cnt;
 	uint32_t undef_cnt;
 
+	/*
+	 * The name tables eb_elf_move_kept() copied: [from, from + len) moved by
+	 * delta (len 0: not moved). Names read before the move still point into
+	 * the old copy, which outlives the parse; eb_elf_kept_name() gives the
+	 * spec its own copy of one (a few instructions inline, against
+	 * re-pointing every section's and symbol's name after the move).
+	 */
+	struct eb_elf_moved { uintptr_t from, delta; size_t len; } moved[2];
+
 	/* Where each map of spec->maps came from (same index); grown by eb_elf_map_loc_set(). */
 	struct eb_elf_map_loc *map_locs;
 	size_t map_loc_cap;
@@ -165,12 +174,28 @@ int eb_elf_read_symbols(struct eb_elf *e);
  * the bytes of the sections the spec points into once parsed (code, global
  * data, .BTF, .BTF.ext, license, section and symbol names), and moving them
  * into `dst` (eb_elf_kept_size() bytes, 8-aligned; each section keeps its
- * file offset modulo 8), section data, section names and symbol names following. The other sections stay where
+ * file offset modulo 8): section data pointers follow, names do not (see
+ * eb_elf_kept_name). The other sections and the old name tables stay where
  * eb_elf_open_sections() found them, which must outlive the parse only: the
  * spec keeps none of the object's other bytes.
  */
 size_t eb_elf_kept_size(const struct eb_elf *e);
 void eb_elf_move_kept(struct eb_elf *e, void *dst);
+/*
+ * A section or symbol name as the spec keeps it: in the kept copy when the
+ * name tables were moved (eb_elf_move_kept), else `name` itself. Every name
+ * the spec stores goes through here; names used only while parsing need not.
+ */
+static inline const char *eb_elf_kept_name(const struct eb_elf *e, const char *name)
+{
+	const uintptr_t p = (uintptr_t)name;
+
+	if (p - e->moved[0].from < e->moved[0].len)
+		return (const char *)(p + e->moved[0].delta);
+	if (p - e->moved[1].from < e->moved[1].len)
+		return (const char *)(p + e->moved[1].delta);
+	return name;
+}
 
 /*
  * ebpf_spec_open_file (elf_spec.c): files up to eb_spec_read_max bytes are

@@ -80,7 +80,7 @@ static inline int add_tag(struct tag_list *l, uint32_t insn, enum ebpf_reloc_kin
 /* A symbol's label (see eb_elf_sym_label()): a name in the image, as the spec keeps it. */
 static const char *kept_label(const struct reloc_ctx *c, const struct eb_elf_sym *s)
 {
-	return eb_elf_sym_label(c->e, s);
+	return eb_elf_kept_name(c->e, eb_elf_sym_label(c->e, s));
 }
 
 /*

@@ -39,6 +39,8 @@ static struct ebpf_spec *open_by(enum path how, const char *obj)
 	if (how == MEMORY) {
 		buf = test_read_file(testobj(obj), &size);
 		err = ebpf_spec_open_mem(buf, size, NULL, &spec);
+		/* Nothing the spec gives out may point into the caller's buffer. */
+		memset(buf, 0x5a, size);
 		free(buf);
 	} else {
 		err = ebpf_spec_open_file(testobj(obj), NULL, &spec);
