@@ -24,7 +24,8 @@
 /* Ids must stay representable as positive int32 (eb_btf_find returns them). */
 #define EB_BTF_MAX_ID 0x7fffffffu
 
-static const char *const kind_names[] = {
+/* Rows of chars, not pointers: no relocation for each name in the object file. */
+static const char kind_names[][11] = {
 	"UNKN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD", "TYPEDEF",
 	"VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC",
 	"FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64",
