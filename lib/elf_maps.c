@@ -154,17 +154,6 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 	 * character (a chain of strcmp calls per member was most of reading a
 	 * map definition); an unknown name falls through to the error below.
 	 */
-	switch (f[0]) {
-	case 't':
-	case 'm':
-	case 'n':
-	case 'p':
-	case 'k':
-	case 'v':
-		break;
-	default:
-		goto unknown;
-	}
 	if (f[0] == 't' && !strcmp(f, "type"))
 		return member_u32(c, mb, f, (uint32_t *)&m->type);
 	if (f[0] == 'm' && !strcmp(f, "max_entries"))
@@ -207,7 +196,6 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 	}
 	if (f[0] == 'v' && !strcmp(f, "values"))
 		return parse_values(c, st, mb, m, inner);
-unknown:
 	return eb_err(-EINVAL, "%s: map '%s': unknown field '%s' in the map definition", c->e->obj, c->map, f);
 }
 
