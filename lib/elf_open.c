@@ -364,6 +364,8 @@ static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *nam
 	const uint64_t size = e->size;
 	const uint32_t n = e->sec_cnt;
 	struct eb_elf_sec *const secs = e->secs;
+	/* Offsets below this name a NUL-terminated string with no search (all of them in a terminated table). */
+	const uint64_t names_ok = terminated ? names_size : 0;
 
 	for (uint32_t i = 1; i < n; i++) {
 		const uint8_t *raw = shdrs + (size_t)i * sizeof(Elf64_Shdr);
@@ -393,10 +395,10 @@ static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *nam
 				s->name = "";
 				return extent_error(e, i, off, sz);
 			}
-			if (buf)
-				s->data = buf + off;
+			/* eb_elf_open_fd() reads contents later, into sections whose data is still NULL. */
+			s->data = buf ? buf + off : NULL;
 		}
-		if (name >= names_size || (!terminated && !memchr(names + name, '\0', names_size - name))) {
+		if (name >= names_ok && (name >= names_size || !memchr(names + name, '\0', names_size - name))) {
 			s->name = "";
 			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
 				      e->obj, i, name);
@@ -504,28 +506,23 @@ static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf
  * The hot loop of opening an object with many functions: it keeps what it
  * reads in locals and checks names against a final NUL found once.
  */
-static int read_symbol_entries(struct eb_elf *e, const struct eb_elf_sec *st, uint32_t strtab)
+static int read_symbol_entries(struct eb_elf *e, const uint8_t *table, uint32_t strtab)
 {
 	const struct eb_elf_sec *strs = &e->secs[strtab];
-	const bool terminated = table_terminated(e, strtab);
 	const uint64_t strs_size = strs->data ? strs->size : 0;
+	/* Offsets below this name a NUL-terminated string with no search (all of them in a terminated table). */
+	const uint64_t names_ok = table_terminated(e, strtab) ? strs_size : 0;
 	const uint32_t sec_cnt = e->sec_cnt, sym_cnt = e->sym_cnt;
+	const struct eb_elf_sec *const secs = e->secs;
 	uint32_t nfunc = 0, nobj = 0, nundef = 0;
 
 	for (uint32_t i = 0; i < sym_cnt; i++) {
 		struct eb_elf_sym *s = &e->syms[i];
 		Elf64_Sym raw;
 
-		/* One copy of the entry, then fields swapped only in the other byte order. */
-		memcpy(&raw, st->data + (uint64_t)i * sizeof(Elf64_Sym), sizeof(raw));
-		if (e->swap) {
-			raw.st_name = __builtin_bswap32(raw.st_name);
-			raw.st_shndx = __builtin_bswap16(raw.st_shndx);
-			raw.st_value = __builtin_bswap64(raw.st_value);
-			raw.st_size = __builtin_bswap64(raw.st_size);
-		}
-		if (raw.st_name >= strs_size ||
-		    (!terminated && !memchr(strs->data + raw.st_name, '\0', strs_size - raw.st_name)))
+		memcpy(&raw, table + (size_t)i * sizeof(Elf64_Sym), sizeof(raw));
+		if (raw.st_name >= names_ok &&
+		    (raw.st_name >= strs_size || !memchr(strs->data + raw.st_name, '\0', strs_size - raw.st_name)))
 			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
 				      e->obj, i, raw.st_name);
 		*s = (struct eb_elf_sym){
@@ -551,11 +548,11 @@ static int read_symbol_entries(struct eb_elf *e, const struct eb_elf_sec *st, ui
 			return check_sym_section(e, i, s);
 		if (s->type == STT_SECTION || s->type == STT_FILE)
 			continue;
-		if (!in_bounds(s->value, s->size, e->secs[s->shndx].size))
+		if (!in_bounds(s->value, s->size, secs[s->shndx].size))
 			return check_sym_section(e, i, s);
 		if (i == 0)
 			continue;
-		if (s->type == STT_FUNC && e->secs[s->shndx].kind == EB_ELF_SEC_TEXT)
+		if (s->type == STT_FUNC && secs[s->shndx].kind == EB_ELF_SEC_TEXT)
 			e->func_syms[nfunc++] = s;
 		else if (s->type == STT_OBJECT)
 			e->obj_syms[nobj++] = s;
@@ -569,7 +566,9 @@ static int read_symbol_entries(struct eb_elf *e, const struct eb_elf_sec *st, ui
 int eb_elf_read_symbols(struct eb_elf *e)
 {
 	const struct eb_elf_sec *st;
-	uint32_t strtab;
+	const uint8_t *table;
+	uint32_t strtab, n;
+	uint8_t *block;
 
 	/* scan_sections() found and counted them. */
 	if (e->symtab_cnt > 1)
@@ -588,14 +587,33 @@ int eb_elf_read_symbols(struct eb_elf *e)
 	e->strtab = strtab;
 	if (st->size / sizeof(Elf64_Sym) > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: symbol table: too many symbols", e->obj);
-	e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
-	/* Every field of every symbol is written below: no zeroing. */
-	e->syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->syms));
-	e->func_syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->func_syms));
-	e->obj_syms = eb_elf_scratch(e, e->sym_cnt ? e->sym_cnt : 1, sizeof(*e->obj_syms));
-	if (!e->syms || !e->func_syms || !e->obj_syms)
+	n = e->sym_cnt = (uint32_t)(st->size / sizeof(Elf64_Sym));
+	/*
+	 * One block: the records (every field written below: no zeroing), the
+	 * function and variable lists, and for a foreign-order table a host-order
+	 * copy of it, so that one loop serves both orders.
+	 */
+	block = eb_elf_scratch(e, n ? n : 1,
+			       sizeof(*e->syms) + 2 * sizeof(struct eb_elf_sym *) + (e->swap ? sizeof(Elf64_Sym) : 0));
+	if (!block)
 		return -ENOMEM;
-	return read_symbol_entries(e, st, strtab);
+	e->syms = (struct eb_elf_sym *)block;
+	e->func_syms = (struct eb_elf_sym **)(e->syms + (n ? n : 1));
+	e->obj_syms = e->func_syms + (n ? n : 1);
+	table = st->data;
+	if (e->swap) {
+		Elf64_Sym *host = (Elf64_Sym *)(e->obj_syms + (n ? n : 1));
+
+		for (uint32_t i = 0; i < n; i++) {
+			memcpy(&host[i], table + (size_t)i * sizeof(*host), sizeof(*host));
+			host[i].st_name = __builtin_bswap32(host[i].st_name);
+			host[i].st_shndx = __builtin_bswap16(host[i].st_shndx);
+			host[i].st_value = __builtin_bswap64(host[i].st_value);
+			host[i].st_size = __builtin_bswap64(host[i].st_size);
+		}
+		table = (const uint8_t *)host;
+	}
+	return read_symbol_entries(e, table, strtab);
 }
 
 int eb_elf_open_sections(struct eb_elf *e, const void *buf, size_t size, const char *obj)
