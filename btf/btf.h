@@ -312,29 +312,6 @@ uint32_t eb_btf_ext_insn(const struct eb_btf_ext_sec *s, enum eb_btf_ext_table t
  */
 int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
 		      uint32_t first, uint32_t n, void *out);
-/*
- * A run of records carried into a program (eb_btf_ext_carry): those of one
- * function, instructions [off, off + cnt) of its section, from record `next`
- * on. The run ends at the first record outside the function; inside it the
- * records must not go back (prev: the last one's instruction; start it at
- * off). Each insn_off is rebased to where the function starts in the program.
- */
-struct eb_btf_ext_run {
-	uint32_t next;		/* the next record to read; after the run, the first one past it */
-	uint32_t off, cnt;	/* the function, in its section's instructions */
-	uint32_t start;		/* the function's first instruction in the program */
-	uint32_t prev;
-	bool any_order;		/* no order check (eb_btf_ext_decode) */
-};
-/*
- * Decode, check (as eb_btf_ext_decode) and rebase the records of `run` into
- * `out`, at most `room` of them, reading each record once. Returns how many
- * were written: fewer than `room` when the run ended; `room` when it may go
- * on (call again with more room, from run->next). A negative errno with the
- * message set (naming table, section, record and field, or the order).
- */
-int eb_btf_ext_carry(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
-		     struct eb_btf_ext_run *run, void *out, uint32_t room);
 /* Decode a whole section into a new array (eb_free() it; NULL when s->cnt is 0). */
 int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
 			  enum eb_btf_ext_table tab, void **out);
