@@ -56,7 +56,7 @@ static inline uint32_t umax(uint32_t a, uint32_t b)
 /* Kinds whose `type` (array: element) is followed when resolving; must not form a cycle. */
 #define CHAIN_KINDS (KBIT(PTR) | KBIT(TYPEDEF) | KBIT(VOLATILE) | KBIT(CONST) | KBIT(RESTRICT) | \
 		     KBIT(TYPE_TAG) | KBIT(ARRAY) | KBIT(VAR) | KBIT(FUNC) | KBIT(DECL_TAG))
-/* The sizes an INT / FLOAT / ENUM may have, as bit masks over the size. */
+/* The sizes an INT / FLOAT / ENUM may have, as bit masks over the size (tests are ORed, not branched on). */
 #define INT_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 16))
 #define FLOAT_SIZES ((1u << 2) | (1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
 #define ENUM_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8))
@@ -179,7 +179,7 @@ static inline void screen_enum(struct folds *s, const struct btf_type *t, uint32
 	const uint8_t *r = btf_type_extra(t);
 	uint32_t names = 0;
 
-	s->bad |= t->size > 8 || !((ENUM_SIZES >> t->size) & 1);
+	s->bad |= (t->size > 8) | ((~ENUM_SIZES >> (t->size & 31)) & 1);
 	for (uint32_t i = 0; i < vlen; i++) {
 		uint32_t off;
 
@@ -193,10 +193,10 @@ static inline void screen_int(struct folds *s, const struct btf_type *t)
 {
 	uint32_t info = btf_int_info(t), enc = BTF_INT_ENCODING(info);
 
-	s->bad |= (t->info & VLEN_KFLAG) || t->size > 16 || !((INT_SIZES >> t->size) & 1) ||
-		  (info & 0xf000ff00u) || BTF_INT_BITS(info) > 128 ||
-		  BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8 || (enc & (enc - 1)) ||
-		  enc > BTF_INT_BOOL;
+	s->bad |= (t->info & VLEN_KFLAG) | (t->size > 16) | ((~INT_SIZES >> (t->size & 31)) & 1) |
+		  (info & 0xf000ff00u) | (BTF_INT_BITS(info) > 128) |
+		  (BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8) | (enc & (enc - 1)) |
+		  (enc > BTF_INT_BOOL);
 }
 
 static inline void screen_datasec(struct folds *s, const struct btf_type *t, uint32_t vlen)
@@ -331,12 +331,12 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			break;
 		case BTF_KIND_FLOAT:
 			extra = 0;
-			s->bad |= (info & VLEN_KFLAG) || t->size > 16 || !((FLOAT_SIZES >> t->size) & 1) ||
+			s->bad |= (info & VLEN_KFLAG) | (t->size > 16) | ((~FLOAT_SIZES >> (t->size & 31)) & 1) |
 				  !t->name_off;
 			break;
 		case BTF_KIND_FUNC:
 			extra = 0;
-			s->bad |= vlen > BTF_FUNC_EXTERN || !t->name_off;
+			s->bad |= (vlen > BTF_FUNC_EXTERN) | !t->name_off;
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
 			id = ID();
 			FWD_TARGET();
@@ -347,7 +347,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			extra = sizeof(struct btf_var);
 			if (extra > rest)
 				return 1;
-			s->bad |= (info & VLEN_KFLAG) || btf_var_info(t)->linkage > BTF_VAR_GLOBAL_EXTERN ||
+			s->bad |= (info & VLEN_KFLAG) | (btf_var_info(t)->linkage > BTF_VAR_GLOBAL_EXTERN) |
 				  !t->name_off;
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
 			id = ID();
@@ -371,8 +371,8 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			extra = sizeof(struct btf_decl_tag);
 			if (extra > rest)
 				return 1;
-			s->bad |= vlen || !t->name_off ||
-				  ((const struct btf_decl_tag *)btf_type_extra(t))->component_idx < -1;
+			s->bad |= vlen | !t->name_off |
+				  (((const struct btf_decl_tag *)btf_type_extra(t))->component_idx < -1);
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
 			id = ID();
 			FWD_TARGET();
