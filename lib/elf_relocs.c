@@ -248,12 +248,16 @@ static int read_rel_sec(struct eb_elf *e, struct ebpf_spec *spec, const struct e
 		return eb_err(-EINVAL, "%s: section '%s': size %llu is not a multiple of the %zu-byte entry", e->obj,
 			      rs->name, (unsigned long long)rs->size, sizeof(Elf64_Rel));
 	for (uint64_t j = 0; j < rs->size / sizeof(Elf64_Rel); j++) {
-		const uint8_t *p = rs->data + j * sizeof(Elf64_Rel);
-		uint64_t info = eb_elf_u64(e, p + 8);
-		uint32_t sym = (uint32_t)ELF64_R_SYM(info);
+		Elf64_Rel rel;
+		uint64_t info;
+		uint32_t sym;
 		int err;
 
-		c.r_off = eb_elf_u64(e, p);
+		/* Read in place (no call per field); swapped only in the other byte order. */
+		memcpy(&rel, rs->data + j * sizeof(Elf64_Rel), sizeof(rel));
+		info = e->swap ? __builtin_bswap64(rel.r_info) : rel.r_info;
+		sym = (uint32_t)ELF64_R_SYM(info);
+		c.r_off = e->swap ? __builtin_bswap64(rel.r_offset) : rel.r_offset;
 		if (sym == 0 || sym >= e->sym_cnt)
 			return eb_err(-EINVAL, "%s: section '%s': relocation %llu: bad symbol index %u (%u symbols)",
 				      e->obj, rs->name, (unsigned long long)j, sym, e->sym_cnt);
