@@ -312,6 +312,13 @@ uint32_t eb_btf_ext_insn(const struct eb_btf_ext_sec *s, enum eb_btf_ext_table t
  */
 int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
 		      uint32_t first, uint32_t n, void *out);
+/*
+ * The same, with `delta` added to each record's insn_off (unsigned: it wraps):
+ * the loader moves a function's records to where the function lands in the
+ * program as it decodes them, instead of in a second pass.
+ */
+int eb_btf_ext_decode_rebased(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
+			      enum eb_btf_ext_table tab, uint32_t first, uint32_t n, uint32_t delta, void *out);
 /* Decode a whole section into a new array (eb_free() it; NULL when s->cnt is 0). */
 int eb_btf_ext_decode_all(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
 			  enum eb_btf_ext_table tab, void **out);
