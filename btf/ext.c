@@ -76,7 +76,7 @@ static int bad_type(enum eb_btf_ext_table tab, const char *sec, uint32_t i, uint
 }
 
 static int decode_func(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
-		       struct eb_func_info *out)
+		       uint32_t delta, struct eb_func_info *out)
 {
 	uint32_t type_cnt = eb_btf_type_cnt(btf);
 	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
@@ -93,13 +93,13 @@ static int decode_func(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *
 		if (!t || btf_kind(t) != BTF_KIND_FUNC)
 			return eb_err(-EINVAL, ".BTF.ext func_info: section '%s' record %u: type [%u] is not a FUNC",
 				      s->sec_name, i, id);
-		*out++ = (struct eb_func_info){ .insn_off = insn_off / 8, .type_id = id };
+		*out++ = (struct eb_func_info){ .insn_off = insn_off / 8 + delta, .type_id = id };
 	}
 	return 0;
 }
 
 static int decode_line(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
-		       struct eb_line_info *out)
+		       uint32_t delta, struct eb_line_info *out)
 {
 	uint32_t str_end = eb_btf_str_end(btf);
 	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
@@ -107,7 +107,7 @@ static int decode_line(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *
 	for (uint32_t i = first; i < first + n; i++, p += s->rec_size, out++) {
 		uint32_t insn_off = rd32(p, s->swap);
 
-		out->insn_off = insn_off / 8;
+		out->insn_off = insn_off / 8 + delta;
 		out->file_name_off = rd32(p + 4, s->swap);
 		out->line_off = rd32(p + 8, s->swap);
 		out->line_col = rd32(p + 12, s->swap);
@@ -122,7 +122,7 @@ static int decode_line(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *
 }
 
 static int decode_core(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, uint32_t first, uint32_t n,
-		       struct eb_core_relo *out)
+		       uint32_t delta, struct eb_core_relo *out)
 {
 	uint32_t str_end = eb_btf_str_end(btf), type_cnt = eb_btf_type_cnt(btf);
 	const uint8_t *p = s->raw + (size_t)first * s->rec_size;
@@ -130,7 +130,7 @@ static int decode_core(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *
 	for (uint32_t i = first; i < first + n; i++, p += s->rec_size, out++) {
 		uint32_t insn_off = rd32(p, s->swap);
 
-		out->insn_off = insn_off / 8;
+		out->insn_off = insn_off / 8 + delta;
 		out->type_id = rd32(p + 4, s->swap);
 		out->access_str_off = rd32(p + 8, s->swap);
 		out->kind = rd32(p + 12, s->swap);
@@ -150,6 +150,12 @@ static int decode_core(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *
 int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s, enum eb_btf_ext_table tab,
 		      uint32_t first, uint32_t n, void *out)
 {
+	return eb_btf_ext_decode_rebased(btf, s, tab, first, n, 0, out);
+}
+
+int eb_btf_ext_decode_rebased(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s,
+			      enum eb_btf_ext_table tab, uint32_t first, uint32_t n, uint32_t delta, void *out)
+{
 	const char *name = s->sec_name ? s->sec_name : "?";
 
 	if (tab > EB_EXT_CORE_RELO)
@@ -160,18 +166,28 @@ int eb_btf_ext_decode(const struct ebpf_btf *btf, const struct eb_btf_ext_sec *s
 	if (!n)
 		return 0;
 	if (s->recs) {
-		memcpy(out, (const uint8_t *)s->recs + (size_t)first * rec_min[tab], (size_t)n * rec_min[tab]);
+		const uint8_t *src = (const uint8_t *)s->recs + (size_t)first * rec_min[tab];
+
+		/* insn_off is every decoded record's first field */
+		for (uint8_t *o = out; n--; o += rec_min[tab], src += rec_min[tab]) {
+			uint32_t insn;
+
+			memcpy(&insn, src, 4);
+			insn += delta;
+			memcpy(o, src, rec_min[tab]);
+			memcpy(o, &insn, 4);
+		}
 		return 0;
 	}
 	if (!s->raw || !btf || s->rec_size < rec_min[tab])
 		return eb_err(-EINVAL, ".BTF.ext %s: section '%s' has no records to decode", table_names[tab], name);
 	switch (tab) {
 	case EB_EXT_FUNC_INFO:
-		return decode_func(btf, s, first, n, out);
+		return decode_func(btf, s, first, n, delta, out);
 	case EB_EXT_LINE_INFO:
-		return decode_line(btf, s, first, n, out);
+		return decode_line(btf, s, first, n, delta, out);
 	case EB_EXT_CORE_RELO:
-		return decode_core(btf, s, first, n, out);
+		return decode_core(btf, s, first, n, delta, out);
 	}
 	return 0;
 }

@@ -285,41 +285,31 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
  * Reads the instruction index of a section's records (insn_off, every record's
  * first field) in place: the search reads ~log2(records) of them per program
  * and table, and a call per read was a quarter of loading 1,000 programs of
- * one section. Foreign-endian records (never loaded) go through eb_btf_ext_insn.
+ * one section.
  */
 struct rec_reader {
-	const struct eb_btf_ext_sec *es;
-	enum eb_btf_ext_table tab;
-	const uint8_t *base;		/* NULL: use eb_btf_ext_insn */
+	const uint8_t *base;
 	size_t stride;
 	unsigned shift;			/* raw insn_off is in bytes, decoded in instructions */
+	bool swap;			/* raw, in the foreign byte order */
 };
 
-static void rec_reader_init(struct rec_reader *r, const struct eb_btf_ext_sec *es,
-			    enum eb_btf_ext_table tab, size_t dec_size)
+static void rec_reader_init(struct rec_reader *r, const struct eb_btf_ext_sec *es, size_t dec_size)
 {
-	r->es = es;
-	r->tab = tab;
-	r->base = NULL;
-	if (es->recs) {
-		r->base = es->recs;
-		r->stride = dec_size;
-		r->shift = 0;
-	} else if (!es->swap) {
-		r->base = es->raw;
-		r->stride = es->rec_size;
-		r->shift = 3;
-	}
+	bool raw = !es->recs;
+
+	r->base = raw ? es->raw : es->recs;
+	r->stride = raw ? es->rec_size : dec_size;
+	r->shift = raw ? 3 : 0;
+	r->swap = raw && es->swap;
 }
 
 static inline uint32_t rec_insn(const struct rec_reader *r, uint32_t i)
 {
 	uint32_t v;
 
-	if (!r->base)
-		return eb_btf_ext_insn(r->es, r->tab, i);
 	memcpy(&v, r->base + (size_t)i * r->stride, sizeof(v));
-	return v >> r->shift;
+	return (r->swap ? __builtin_bswap32(v) : v) >> r->shift;
 }
 
 /* Index of the first record at or after instruction `off`. */
@@ -349,10 +339,9 @@ static bool rec_bound_at(const struct rec_reader *rr, uint32_t cnt, uint32_t idx
  * The end of the run of records from `lo` that lie inside `f`, checking they
  * ascend; (uint32_t)-1 with the error set when they do not.
  */
-static uint32_t rec_run_end(const struct link_ctx *c, const struct rec_reader *rr, const char *what,
-			    const struct eb_func *f, uint32_t lo)
+static uint32_t rec_run_end(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
+			    const struct rec_reader *rr, const char *what, const struct eb_func *f, uint32_t lo)
 {
-	const struct eb_btf_ext_sec *es = rr->es;
 	uint32_t prev = f->off, end;
 
 	for (end = lo; end < es->cnt; end++) {
@@ -382,15 +371,14 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 	size_t rec_size = eb_btf_ext_rec_size(tab);
 	uint32_t lo, end;
 	struct rec_reader rr;
-	char *o;
 	int err;
 
-	rec_reader_init(&rr, es, tab, rec_size);
+	rec_reader_init(&rr, es, rec_size);
 	if (cur && cur->sec[tab] == es && rec_bound_at(&rr, es->cnt, cur->next[tab], f->off))
 		lo = cur->next[tab];
 	else
 		lo = rec_lower_bound(&rr, es->cnt, f->off);
-	end = rec_run_end(c, &rr, what, f, lo);
+	end = rec_run_end(c, es, &rr, what, f, lo);
 	if (end == UINT32_MAX)
 		return -EINVAL;
 	if (cur) {
@@ -403,18 +391,11 @@ static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
 	if (tab == EB_EXT_CORE_RELO ? eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size) :
 	    grow_out(c->out, out, cap, (size_t)*out_cnt + (end - lo), rec_size))
 		return -ENOMEM;
-	o = (char *)*out + (size_t)*out_cnt * rec_size;
-	err = eb_btf_ext_decode(c->spec->btf, es, tab, lo, end - lo, o);
+	/* rebased as decoded: insn - f->off + start, wrapping like the sum it is */
+	err = eb_btf_ext_decode_rebased(c->spec->btf, es, tab, lo, end - lo, start - f->off,
+					(char *)*out + (size_t)*out_cnt * rec_size);
 	if (err)
 		return eb_err_ctx(err, "prog '%s'", c->prog->name);
-	/* insn_off is every decoded record's first field (eb_btf_ext_insn relies on it too). */
-	for (uint32_t i = lo; i < end; i++, o += rec_size) {
-		uint32_t insn;
-
-		memcpy(&insn, o, sizeof(insn));
-		insn = start + (insn - f->off);
-		memcpy(o, &insn, sizeof(insn));
-	}
 	*out_cnt += end - lo;
 	return 0;
 }
