@@ -284,29 +284,6 @@ static int cmp_tag(const void *a, const void *b)
 
 /* Calls within one section that clang resolved itself: tag them, untagged ones only. */
 
-/*
- * The first bpf-to-bpf call at or after instruction `i` of `n`, or n. This scan
- * is most of opening an object with big programs, so it looks for the call
- * opcode byte with memchr (vectorised in libc) and checks that a hit is an
- * instruction's first byte; the same byte inside an offset or immediate is
- * rare and just skipped.
- */
-static uint32_t next_call(const struct ebpf_insn *insns, uint32_t n, uint32_t i)
-{
-	const uint8_t *base = (const uint8_t *)insns, *end = base + (size_t)n * sizeof(*insns);
-	const uint8_t *p = base + (size_t)i * sizeof(*insns);
-
-	while (p < end && (p = memchr(p, CALL, (size_t)(end - p)))) {
-		size_t off = (size_t)(p - base);
-		uint32_t j = (uint32_t)(off / sizeof(*insns));
-
-		if (off % sizeof(*insns) == 0 && insns[j].src_reg == EBPF_PSEUDO_CALL)
-			return j;
-		p = base + (size_t)(j + 1) * sizeof(*insns);	/* the next instruction's first byte */
-	}
-	return n;
-}
-
 static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_list *l, size_t ext_cnt)
 {
 	const struct eb_text_sec *ts = &spec->secs[text];
@@ -314,7 +291,7 @@ static int tag_local_calls(struct ebpf_spec *spec, uint32_t text, struct tag_lis
 	const uint32_t n = ts->insn_cnt;
 	size_t k = l->first;
 
-	for (uint32_t i = next_call(insns, n, 0); i < n; i = next_call(insns, n, i + 1)) {
+	for (uint32_t i = eb_next_pseudo_call(insns, n, 0); i < n; i = eb_next_pseudo_call(insns, n, i + 1)) {
 		int64_t callee;
 		int32_t f;
 

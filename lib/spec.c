@@ -430,3 +430,26 @@ EBPF_API int ebpf_spec_extern(const struct ebpf_spec *spec, size_t idx, struct e
 	out->offset = x->kind == EBPF_EXTERN_KCONFIG ? x->offset : 0;
 	return 0;
 }
+
+/*
+ * The opener scans every section for calls and the linker every function it
+ * places, so this looks for the call opcode byte with memchr (vectorised in
+ * libc) and checks that a hit is an instruction's first byte; the same byte
+ * inside an offset or immediate is rare and just skipped. The second half of
+ * an ld_imm64 has opcode 0, so it never matches.
+ */
+uint32_t eb_next_pseudo_call(const struct ebpf_insn *insns, uint32_t n, uint32_t i)
+{
+	const uint8_t *base = (const uint8_t *)insns, *end = base + (size_t)n * sizeof(*insns);
+	const uint8_t *p = base + (size_t)i * sizeof(*insns);
+
+	while (p < end && (p = memchr(p, EBPF_JMP | EBPF_CALL, (size_t)(end - p)))) {
+		size_t off = (size_t)(p - base);
+		uint32_t j = (uint32_t)(off / sizeof(*insns));
+
+		if (off % sizeof(*insns) == 0 && insns[j].src_reg == EBPF_PSEUDO_CALL)
+			return j;
+		p = base + (size_t)(j + 1) * sizeof(*insns);	/* the next instruction's first byte */
+	}
+	return n;
+}

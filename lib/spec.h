@@ -227,6 +227,12 @@ void eb_spec_hold(const struct ebpf_spec *spec);
 /* Unmap / free an image (zeroed after); an empty image is fine. */
 void eb_spec_image_release(struct eb_spec_image *img);
 
+/*
+ * The first bpf-to-bpf call (a pseudo call: clang's local calls and kfunc calls)
+ * at or after instruction `i` of insns[0, n), or n if there is none.
+ */
+uint32_t eb_next_pseudo_call(const struct ebpf_insn *insns, uint32_t n, uint32_t i);
+
 /* The function a program is. */
 static inline const struct eb_func *eb_prog_func(const struct ebpf_prog_spec *p)
 {

@@ -238,27 +238,11 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 	const struct eb_func *f = &c->spec->funcs[p->func];
 	const struct eb_text_sec *sec = &c->spec->secs[f->sec];
 	const struct eb_reloc *rel = p->rel;
-	uint32_t n = p->rel_cnt, k = 0;
-	bool maybe = false;
+	const uint32_t n = p->rel_cnt, end = f->off + f->cnt;
+	uint32_t k = 0;
 
-	/*
-	 * Most functions make no bpf-to-bpf call: one quick pass over the opcodes
-	 * proves it (a superset: ld_imm64 halves are not skipped); the exact walk
-	 * below runs only when there may be one.
-	 */
-	for (uint32_t i = f->off; i < f->off + f->cnt; i++)
-		maybe |= sec->insns[i].code == EB_INSN_CALL && sec->insns[i].src_reg == EBPF_PSEUDO_CALL;
-	if (!maybe)
-		return 0;
-	for (uint32_t i = f->off; i < f->off + f->cnt; i++) {
-		const struct ebpf_insn *insn = &sec->insns[i];
-
-		if (insn->code == EB_INSN_LD_IMM64) {
-			i++;	/* skip the second half */
-			continue;
-		}
-		if (insn->code != EB_INSN_CALL || insn->src_reg != EBPF_PSEUDO_CALL)
-			continue;
+	for (uint32_t i = eb_next_pseudo_call(sec->insns, end, f->off); i < end;
+	     i = eb_next_pseudo_call(sec->insns, end, i + 1)) {
 		while (k < n && rel[k].insn < i)
 			k++;
 		/* clang emits kfunc calls as pseudo calls too; their tag says which. */
