@@ -222,7 +222,10 @@ int main(int argc, char **argv)
 	double *ours, *lb, *ratio, *batch, *ratio_b, *floor_us, *ratio_f;
 	size_t held = 0;
 	long nr_types;
-	double rss_ours, rss_batched, rss_lb = -1;
+	double rss_ours, rss_batched;
+#ifdef HAVE_LIBBPF
+	double rss_lb;
+#endif
 
 	for (int i = 0; i < NNAMES; i++) {
 		name_arr[i] = names[i].name;
