@@ -152,7 +152,7 @@ int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf
  * Validation of untrusted BTF (parse.c, parse_screen.c). eb_btf_parse() first
  * runs eb_btf_screen(): every rule of the checking pass, folded into a few
  * accumulators, building btf->offs (and the DATASEC list) on the way; it
- * returns 0 (valid), 1 (suspect: no message set) or -ENOMEM, and needs a
+ * returns 0 (valid), 1 (suspect: any message set is not the one kept) or -ENOMEM, and needs a
  * header-checked btf with offs NULL. On "suspect" the table is dropped and the
  * checking pass runs from scratch to find and word the first broken rule, so
  * a malformed blob gets the same error either way. Rule for changes: the
@@ -161,6 +161,41 @@ int eb_btf_load_kernel_file(const char *path, struct ebpf_btf *base, struct ebpf
  * goes into both (tests/unit/bv_screen.c holds them to it).
  */
 int eb_btf_screen(struct ebpf_btf *btf);
+
+/*
+ * The rules both passes apply after the walk, to the few types it sets aside
+ * (parse.c): one copy serves both. Each returns 0 or -EINVAL with the message
+ * set; the screen only takes the verdict (on "suspect" the checking pass runs
+ * and words the error again). Ids and their references are known in range.
+ */
+/* Kinds whose `type` (ARRAY: element) is followed when resolving: their chains must end, not cycle. */
+#define EB_BTF_CHAIN_KINDS                                                                         \
+	((1u << BTF_KIND_PTR) | (1u << BTF_KIND_TYPEDEF) | (1u << BTF_KIND_VOLATILE) |             \
+	 (1u << BTF_KIND_CONST) | (1u << BTF_KIND_RESTRICT) | (1u << BTF_KIND_TYPE_TAG) |           \
+	 (1u << BTF_KIND_ARRAY) | (1u << BTF_KIND_VAR) | (1u << BTF_KIND_FUNC) | (1u << BTF_KIND_DECL_TAG))
+
+static inline bool eb_btf_chain_kind(unsigned kind)
+{
+	return (EB_BTF_CHAIN_KINDS >> kind) & 1;
+}
+
+static inline uint32_t eb_btf_chain_next(const struct btf_type *t)
+{
+	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
+}
+
+/* eb_btf_type() for an id known to be this BTF's own (no base walk, no check). */
+static inline const struct btf_type *eb_btf_own_type(const struct ebpf_btf *btf, uint32_t id)
+{
+	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
+}
+
+/* States of eb_btf_walk_chain()'s array: one byte per own type, zeroed before the first walk. */
+enum { EB_CHAIN_UNSEEN = 0, EB_CHAIN_ON_PATH = 1, EB_CHAIN_DONE = 2 };
+/* The chain from `id` must end: a reference cycle is refused. Linear over all calls. */
+int eb_btf_walk_chain(const struct ebpf_btf *btf, uint8_t *state, uint32_t id);
+/* A FUNC's, DATASEC's or DECL_TAG's referenced types must be of the kinds it needs. */
+int eb_btf_check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t);
 /* eb_btf_parse() with the checking pass alone (tests and fuzzing compare the two). */
 int eb_btf_parse_checked(const void *data, size_t size, struct ebpf_btf *base, enum eb_btf_mem mem,
 			 struct ebpf_btf **out);

@@ -248,24 +248,8 @@ static inline int append_off(struct vstate *s, uint32_t off)
 	return 0;
 }
 
-#define KBIT(k) (1u << BTF_KIND_##k)
-/* Kinds whose `type` (array: element) must eventually reach a type of another family. */
-#define CHAIN_KINDS (KBIT(PTR) | KBIT(TYPEDEF) | KBIT(VOLATILE) | KBIT(CONST) | KBIT(RESTRICT) | \
-		     KBIT(TYPE_TAG) | KBIT(ARRAY) | KBIT(VAR) | KBIT(FUNC) | KBIT(DECL_TAG))
-/* Kinds whose referenced types must be of particular kinds. */
-#define REF_KIND_CHECKED (KBIT(FUNC) | KBIT(DATASEC) | KBIT(DECL_TAG))
-
-static inline bool chain_kind(unsigned kind)
-{
-	return (CHAIN_KINDS >> kind) & 1;
-}
-
-static inline uint32_t chain_next(const struct btf_type *t)
-{
-	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
-}
-
-static int check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t);
+/* Kinds whose referenced types must be of particular kinds (eb_btf_check_ref_kind). */
+#define REF_KIND_CHECKED ((1u << BTF_KIND_FUNC) | (1u << BTF_KIND_DATASEC) | (1u << BTF_KIND_DECL_TAG))
 
 /*
  * Whether type `id` needs the second pass. A reference cycle needs at least one
@@ -280,9 +264,9 @@ static inline int defer_or_check(const struct ebpf_btf *btf, uint32_t id, const 
 	/* Rare kinds whose checks look two levels deep: always later. */
 	if (kind == BTF_KIND_DATASEC || kind == BTF_KIND_DECL_TAG)
 		return 1;
-	if (!chain_kind(kind) || chain_next(t) >= id)
-		return chain_kind(kind);
-	return (REF_KIND_CHECKED >> kind) & 1 ? check_ref_kind(btf, id, t) : 0;
+	if (!eb_btf_chain_kind(kind) || eb_btf_chain_next(t) >= id)
+		return eb_btf_chain_kind(kind);
+	return (REF_KIND_CHECKED >> kind) & 1 ? eb_btf_check_ref_kind(btf, id, t) : 0;
 }
 
 static int push_deferred(struct vstate *s, uint32_t id)
@@ -351,43 +335,34 @@ static int first_pass(struct vstate *s)
 	return 0;
 }
 
-
-enum { UNSEEN = 0, ON_PATH = 1, DONE = 2 };
-
-/* eb_btf_type() for an id known to be this BTF's own (no base walk). */
-static inline const struct btf_type *own_type(const struct ebpf_btf *btf, uint32_t id)
-{
-	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
-}
-
 /*
  * Walk the chain of modifiers/typedefs/pointers/arrays starting at `id`. A walk
  * that meets a type still ON_PATH went round in a circle. Each id is walked at
  * most twice overall (mark, then settle), so the pass is linear.
  */
-static int walk_chain(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
+int eb_btf_walk_chain(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
 {
 	uint32_t cur = id, first = btf->start_id;
 
-	while (cur >= first && state[cur - first] == UNSEEN) {
-		const struct btf_type *t = own_type(btf, cur);
+	while (cur >= first && state[cur - first] == EB_CHAIN_UNSEEN) {
+		const struct btf_type *t = eb_btf_own_type(btf, cur);
 
-		if (!chain_kind(btf_kind(t)))
+		if (!eb_btf_chain_kind(btf_kind(t)))
 			break;
-		state[cur - first] = ON_PATH;
-		cur = chain_next(t);
+		state[cur - first] = EB_CHAIN_ON_PATH;
+		cur = eb_btf_chain_next(t);
 	}
-	if (cur >= first && state[cur - first] == ON_PATH)
+	if (cur >= first && state[cur - first] == EB_CHAIN_ON_PATH)
 		return eb_err(-EINVAL, "BTF: type [%u] %s: reference cycle through type [%u]", id,
 			      eb_btf_kind_name(btf_kind(eb_btf_type(btf, id))), cur);
-	for (cur = id; cur >= first && state[cur - first] == ON_PATH;) {
-		state[cur - first] = DONE;
-		cur = chain_next(own_type(btf, cur));
+	for (cur = id; cur >= first && state[cur - first] == EB_CHAIN_ON_PATH;) {
+		state[cur - first] = EB_CHAIN_DONE;
+		cur = eb_btf_chain_next(eb_btf_own_type(btf, cur));
 	}
 	return 0;
 }
 
-static int check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t)
+int eb_btf_check_ref_kind(const struct ebpf_btf *btf, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_type *r;
 	unsigned i;
@@ -443,13 +418,13 @@ static int second_pass(struct ebpf_btf *btf, const uint32_t *ids, size_t n)
 		return -ENOMEM;
 	for (size_t i = 0; i < n && !err; i++) {
 		uint32_t id = ids[i];
-		const struct btf_type *t = own_type(btf, id);
+		const struct btf_type *t = eb_btf_own_type(btf, id);
 		unsigned kind = btf_kind(t);
 
-		if (chain_kind(kind) && state[id - btf->start_id] == UNSEEN)
-			err = walk_chain(btf, state, id);
+		if (eb_btf_chain_kind(kind) && state[id - btf->start_id] == EB_CHAIN_UNSEEN)
+			err = eb_btf_walk_chain(btf, state, id);
 		if (!err && (REF_KIND_CHECKED >> kind) & 1)
-			err = check_ref_kind(btf, id, t);
+			err = eb_btf_check_ref_kind(btf, id, t);
 	}
 	if (state != small)
 		eb_free(state);

@@ -52,10 +52,6 @@ static inline uint32_t umax(uint32_t a, uint32_t b)
 	return a > b ? a : b;
 }
 
-#define KBIT(k) (1u << BTF_KIND_##k)
-/* Kinds whose `type` (array: element) is followed when resolving; must not form a cycle. */
-#define CHAIN_KINDS (KBIT(PTR) | KBIT(TYPEDEF) | KBIT(VOLATILE) | KBIT(CONST) | KBIT(RESTRICT) | \
-		     KBIT(TYPE_TAG) | KBIT(ARRAY) | KBIT(VAR) | KBIT(FUNC) | KBIT(DECL_TAG))
 /* The sizes an INT / FLOAT / ENUM may have, as bit masks over the size (tests are ORed, not branched on). */
 #define INT_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 16))
 #define FLOAT_SIZES ((1u << 2) | (1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
@@ -113,16 +109,6 @@ struct todo {
 	struct edge small_edges[32];
 	uint32_t small_refs[16];
 };
-
-static inline bool chain_kind(unsigned kind)
-{
-	return (CHAIN_KINDS >> kind) & 1;
-}
-
-static inline uint32_t chain_next(const struct btf_type *t)
-{
-	return btf_kind(t) == BTF_KIND_ARRAY ? btf_array_info(t)->type : t->type;
-}
 
 /* Grow *v (whose first storage is `small`, not to be freed) to hold one more element. */
 static __attribute__((noinline)) int grow_list(void **v, size_t *cap, size_t nr, void *small, size_t elem)
@@ -409,69 +395,6 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 	return 0;
 }
 
-enum { UNSEEN = 0, ON_PATH = 1, DONE = 2 };
-
-static inline const struct btf_type *own_type(const struct ebpf_btf *btf, uint32_t id)
-{
-	return (const void *)(btf->types + btf->offs[id - btf->start_id]);
-}
-
-/* Whether the chain from `id` ends (memoised in state: each id walked at most twice). */
-static bool chain_ends(const struct ebpf_btf *btf, uint8_t *state, uint32_t id)
-{
-	uint32_t cur = id, first = btf->start_id;
-	bool ends;
-
-	while (cur >= first && state[cur - first] == UNSEEN) {
-		const struct btf_type *t = own_type(btf, cur);
-
-		if (!chain_kind(btf_kind(t)))
-			break;
-		state[cur - first] = ON_PATH;
-		cur = chain_next(t);
-	}
-	ends = !(cur >= first && state[cur - first] == ON_PATH);
-	for (cur = id; cur >= first && state[cur - first] == ON_PATH;) {
-		state[cur - first] = DONE;
-		cur = chain_next(own_type(btf, cur));
-	}
-	return ends;
-}
-
-/* The kinds a FUNC, DATASEC or DECL_TAG refers to (ids are known in range here). */
-static bool refs_fit(const struct ebpf_btf *btf, const struct btf_type *t)
-{
-	const struct btf_type *r;
-
-	switch (btf_kind(t)) {
-	case BTF_KIND_FUNC:
-		r = eb_btf_type(btf, t->type);
-		return r && btf_kind(r) == BTF_KIND_FUNC_PROTO;
-	case BTF_KIND_DATASEC:
-		for (unsigned i = 0; i < btf_vlen(t); i++) {
-			unsigned k = btf_kind(eb_btf_type(btf, btf_secinfos(t)[i].type));
-
-			if (k != BTF_KIND_VAR && k != BTF_KIND_FUNC)
-				return false;
-		}
-		return true;
-	case BTF_KIND_DECL_TAG: {
-		int32_t comp = ((const struct btf_decl_tag *)btf_type_extra(t))->component_idx;
-		unsigned k;
-
-		if (comp == -1)
-			return true;
-		r = eb_btf_type(btf, t->type);
-		k = btf_kind(r);
-		if (k == BTF_KIND_FUNC)
-			return (uint32_t)comp < btf_vlen(eb_btf_type(btf, r->type));
-		return (k == BTF_KIND_STRUCT || k == BTF_KIND_UNION) && (uint32_t)comp < btf_vlen(r);
-	}
-	default:
-		return true;
-	}
-}
-
 /*
  * Second step, over what the first set aside: referenced kinds, then reference
  * cycles. Most forward edges point at a type that ends a chain (a pointer to a
@@ -484,19 +407,19 @@ static int screen_refs(const struct ebpf_btf *btf, const struct todo *td)
 	int ret = 0;
 
 	for (size_t i = 0; i < td->nr_refs; i++)
-		if (!refs_fit(btf, own_type(btf, td->refs[i])))
+		if (eb_btf_check_ref_kind(btf, td->refs[i], eb_btf_own_type(btf, td->refs[i])))
 			return 1;
 	for (size_t i = 0; i < td->nr_edges && !ret; i++) {
 		uint32_t from = td->edges[i].from, to = td->edges[i].to;
 
-		if (to < btf->start_id || !chain_kind(btf_kind(own_type(btf, to))))
+		if (to < btf->start_id || !eb_btf_chain_kind(btf_kind(eb_btf_own_type(btf, to))))
 			continue;
 		if (!state) {
 			state = btf->nr <= sizeof(small) ? memset(small, 0, btf->nr) : eb_calloc(btf->nr, 1);
 			if (!state)
 				return -ENOMEM;
 		}
-		if (state[from - btf->start_id] == UNSEEN && !chain_ends(btf, state, from))
+		if (state[from - btf->start_id] == EB_CHAIN_UNSEEN && eb_btf_walk_chain(btf, state, from))
 			ret = 1;
 	}
 	if (state != small)
