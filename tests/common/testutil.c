@@ -118,3 +118,16 @@ TCase *test_tcase(const char *name)
 	tcase_set_timeout(tc, 120);
 	return tc;
 }
+
+Elf64_Shdr *test_shdr_named(void *img, const char *name)
+{
+	const Elf64_Ehdr *eh = img;
+	Elf64_Shdr *sh = (Elf64_Shdr *)((uint8_t *)img + eh->e_shoff);
+	const char *names = (const char *)img + sh[eh->e_shstrndx].sh_offset;
+
+	for (unsigned i = 1; i < eh->e_shnum; i++)
+		if (strcmp(names + sh[i].sh_name, name) == 0)
+			return &sh[i];
+	ck_abort_msg("no section %s", name);
+	return NULL;
+}

@@ -3,6 +3,7 @@
 #define EB_TESTUTIL_H
 
 #include <check.h>
+#include <elf.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -36,6 +37,9 @@ void test_report_skips(const char *kind);
 
 /* Read a whole file into a malloc'd buffer (test helper; aborts the test on failure). */
 void *test_read_file(const char *path, size_t *size);
+
+/* The header of section `name` in an ELF64 image of the host's byte order (aborts the test if none). */
+Elf64_Shdr *test_shdr_named(void *img, const char *name);
 
 /* Count this process's open fds (for leak checks). */
 int test_count_fds(void);

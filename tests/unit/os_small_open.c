@@ -21,20 +21,6 @@
 #include "lib/elf_reader.h"
 #include "lib/spec.h"
 
-/* The section header named `name` in an ELF64 image of the host's byte order (NULL if none). */
-static Elf64_Shdr *shdr_named(uint8_t *img, const char *name)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
-	Elf64_Shdr *sh = (Elf64_Shdr *)(img + eh->e_shoff);
-	const char *names = (const char *)img + sh[eh->e_shstrndx].sh_offset;
-
-	for (unsigned i = 1; i < eh->e_shnum; i++) {
-		if (strcmp(names + sh[i].sh_name, name) == 0)
-			return &sh[i];
-	}
-	return NULL;
-}
-
 /* Bytes the spec must keep of the image: code, data with bytes, .BTF(.ext), license, string tables. */
 static size_t needed_bytes(uint8_t *img, unsigned *nsecs)
 {
@@ -117,14 +103,14 @@ START_TEST(test_spec_keeps_only_what_it_points_into)
 		ck_assert(in_block(spec, block, ebpf_prog_spec_name(p), strlen(ebpf_prog_spec_name(p)) + 1));
 		ck_assert(in_block(spec, block, ebpf_prog_spec_section(p), strlen(ebpf_prog_spec_section(p)) + 1));
 		/* The bytes are the file's. */
-		ck_assert_int_eq(memcmp(in, file + shdr_named(file, ebpf_prog_spec_section(p))->sh_offset +
+		ck_assert_int_eq(memcmp(in, file + test_shdr_named(file, ebpf_prog_spec_section(p))->sh_offset +
 						eb_prog_func(p)->off * sizeof(*in),
 					n * sizeof(*in)),
 				 0);
 	}
 	raw = eb_btf_raw(spec->btf, &raw_len);
 	ck_assert(in_block(spec, block, raw, raw_len));
-	ck_assert_uint_eq(raw_len, shdr_named(file, ".BTF")->sh_size);
+	ck_assert_uint_eq(raw_len, test_shdr_named(file, ".BTF")->sh_size);
 	ck_assert(in_block(spec, block, ebpf_map_spec_initial_value(ebpf_spec_map_by_name(spec, ".data"), NULL), 12));
 	ebpf_spec_free(spec);
 	free(file);
@@ -257,7 +243,7 @@ static int open_edited(void (*edit)(uint8_t *img), struct ebpf_spec **spec)
 
 static void strtab_link_out_of_range(uint8_t *img)
 {
-	shdr_named(img, ".symtab")->sh_link = 5000;
+	test_shdr_named(img, ".symtab")->sh_link = 5000;
 }
 
 static void strtab_link_not_strings(uint8_t *img)
@@ -265,12 +251,12 @@ static void strtab_link_not_strings(uint8_t *img)
 	/* The symbol table's names in a section that is not a string table (.BTF). */
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
 
-	shdr_named(img, ".symtab")->sh_link = (uint32_t)(shdr_named(img, ".BTF") - (Elf64_Shdr *)(img + eh->e_shoff));
+	test_shdr_named(img, ".symtab")->sh_link = (uint32_t)(test_shdr_named(img, ".BTF") - (Elf64_Shdr *)(img + eh->e_shoff));
 }
 
 static void two_symbol_tables(uint8_t *img)
 {
-	shdr_named(img, ".BTF.ext")->sh_type = SHT_SYMTAB;
+	test_shdr_named(img, ".BTF.ext")->sh_type = SHT_SYMTAB;
 }
 
 START_TEST(test_bad_symbol_tables_fail_before_keeping)

@@ -48,21 +48,6 @@ static struct ebpf_spec *open_path(const char *path)
 	return spec;
 }
 
-/* The section header named `name` in an ELF64 image of the host's byte order. */
-static Elf64_Shdr *find_shdr(uint8_t *img, const char *name)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
-	Elf64_Shdr *sh = (Elf64_Shdr *)(img + eh->e_shoff);
-	const char *names = (const char *)img + sh[eh->e_shstrndx].sh_offset;
-
-	for (unsigned i = 1; i < eh->e_shnum; i++) {
-		if (strcmp(names + sh[i].sh_name, name) == 0)
-			return &sh[i];
-	}
-	ck_abort_msg("no section %s", name);
-	return NULL;
-}
-
 static const struct ebpf_insn *prog_insns(const struct ebpf_spec *spec, const char *name, size_t *cnt)
 {
 	struct ebpf_prog_spec *p = ebpf_spec_prog_by_name(spec, name);
@@ -109,8 +94,8 @@ static uint32_t datasec_size(const struct ebpf_spec *spec, const char *name)
 /* What every correct spec of testdata/zc_image.bpf.c says, whatever backs it. */
 static void check_spec(const struct ebpf_spec *spec, const uint8_t *file)
 {
-	const Elf64_Shdr *xdp = find_shdr((uint8_t *)file, "xdp");
-	const Elf64_Shdr *data = find_shdr((uint8_t *)file, ".data");
+	const Elf64_Shdr *xdp = test_shdr_named((uint8_t *)file, "xdp");
+	const Elf64_Shdr *data = test_shdr_named((uint8_t *)file, ".data");
 	const struct ebpf_insn *a, *b;
 	const uint8_t *init;
 	size_t na, nb, size;
@@ -184,7 +169,7 @@ START_TEST(test_set_var_copies_first)
 	ck_assert_uint_eq(n, 12);
 	ck_assert_int_eq(memcmp(init, &v, sizeof(v)), 0);
 	/* The rest of the value is still the file's (zc_flags). */
-	ck_assert_int_eq(memcmp(init + 8, file + find_shdr(file, ".data")->sh_offset + 8, 4), 0);
+	ck_assert_int_eq(memcmp(init + 8, file + test_shdr_named(file, ".data")->sh_offset + 8, 4), 0);
 	/* A second write goes to the same copy. */
 	ck_assert_int_eq(ebpf_spec_set_var(a, "zc_flags", &(uint32_t){ 5 }, 4), 0);
 	ck_assert_ptr_eq(ebpf_map_spec_initial_value(ebpf_spec_map_by_name(a, ".data"), &n), init);
@@ -235,7 +220,7 @@ END_TEST
  */
 static void move_section(uint8_t **img, size_t *size, const char *name, size_t mis)
 {
-	Elf64_Shdr *sh = find_shdr(*img, name);
+	Elf64_Shdr *sh = test_shdr_named(*img, name);
 	size_t at = (*size + 7) / 8 * 8 + mis, len = sh->sh_size, old = sh->sh_offset;
 	uint8_t *n = realloc(*img, at + len);
 
@@ -244,7 +229,7 @@ static void move_section(uint8_t **img, size_t *size, const char *name, size_t m
 	memcpy(n + at, n + old, len);
 	/* Poison the old copy: a reader still looking there would see garbage. */
 	memset(n + old, 0xee, len);
-	find_shdr(n, name)->sh_offset = at;
+	test_shdr_named(n, name)->sh_offset = at;
 	*img = n;
 	*size = at + len;
 }
@@ -278,7 +263,7 @@ START_TEST(test_misaligned_sections_are_copied)
 		size_t n;
 		const struct ebpf_insn *a = prog_insns(spec, "zc_first", &n);
 
-		ck_assert_int_eq(memcmp(a, orig + find_shdr(orig, "xdp")->sh_offset, n * sizeof(*a)), 0);
+		ck_assert_int_eq(memcmp(a, orig + test_shdr_named(orig, "xdp")->sh_offset, n * sizeof(*a)), 0);
 	}
 	ebpf_spec_free(spec);
 	free(img);
