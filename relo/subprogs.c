@@ -255,45 +255,40 @@ static int check_untagged_calls(struct link_ctx *c, const struct eb_placed *p)
 }
 
 /*
- * Append the records of `es` (table `tab`) that describe function `f` to *out,
- * decoded and rebased onto `start`. A section's records are in instruction
- * order (clang emits them as it emits the code, and the kernel wants func_info
- * and line_info ascending), so a binary search finds the function's first one
- * and only its own are walked: scanning the whole section for every program
- * made a section of many programs quadratic. Records out of order within the
- * function are refused, as the search could not be trusted for them. Only the
- * records a program uses are decoded and validated (.BTF.ext parsing leaves
- * them raw), so a bad one fails this program's load, before the kernel.
- */
-/*
- * Reads the instruction index of a section's records (insn_off, every record's
- * first field) in place: the search reads ~log2(records) of them per program
- * and table, and a call per read was a quarter of loading 1,000 programs of
- * one section.
+ * Append the records of `es` (table `tab`) that describe function `f` to the
+ * program's array of that table, decoded and rebased onto `start`. A
+ * section's records are in instruction order (clang emits them as it emits
+ * the code, and the kernel wants func_info and line_info ascending), so a
+ * binary search finds the function's first one and only its own are walked:
+ * scanning the whole section for every program made a section of many
+ * programs quadratic. Records out of order within the function are refused,
+ * as the search could not be trusted for them. Only the records a program
+ * uses are decoded and validated (.BTF.ext parsing leaves them raw), so a bad
+ * one fails this program's load, before the kernel.
+ *
+ * The search reads each record's insn_off (every record's first field) in
+ * place: ~log2(records) of them per program and table, and a call per read
+ * was a quarter of loading 1,000 programs of one section. Raw records hold it
+ * in bytes, decoded ones in instructions. A load never meets raw records in
+ * the foreign byte order (eb_relo_program refuses such objects), so they are
+ * read as they are.
+ *
+ * `cur` (the program's own function only: subprograms live elsewhere and
+ * would move it away from the next program) starts the run where the previous
+ * program's ended when that is where the search would land.
  */
 struct rec_reader {
 	const uint8_t *base;
 	size_t stride;
-	unsigned shift;			/* raw insn_off is in bytes, decoded in instructions */
-	bool swap;			/* raw, in the foreign byte order */
+	unsigned shift;
 };
-
-static void rec_reader_init(struct rec_reader *r, const struct eb_btf_ext_sec *es, size_t dec_size)
-{
-	bool raw = !es->recs;
-
-	r->base = raw ? es->raw : es->recs;
-	r->stride = raw ? es->rec_size : dec_size;
-	r->shift = raw ? 3 : 0;
-	r->swap = raw && es->swap;
-}
 
 static inline uint32_t rec_insn(const struct rec_reader *r, uint32_t i)
 {
 	uint32_t v;
 
 	memcpy(&v, r->base + (size_t)i * r->stride, sizeof(v));
-	return (r->swap ? __builtin_bswap32(v) : v) >> r->shift;
+	return v >> r->shift;
 }
 
 /* Index of the first record at or after instruction `off`. */
@@ -312,65 +307,56 @@ static uint32_t rec_lower_bound(const struct rec_reader *rr, uint32_t cnt, uint3
 	return lo;
 }
 
-/* Whether `idx` is where the search for `off` would land: the record before is before it. */
-static bool rec_bound_at(const struct rec_reader *rr, uint32_t cnt, uint32_t idx, uint32_t off)
-{
-	return idx <= cnt && (idx == 0 || rec_insn(rr, idx - 1) < off) &&
-	       (idx == cnt || rec_insn(rr, idx) >= off);
-}
+static const char *const table_what[] = { "func_info", "line_info", "CO-RE" };
 
-/*
- * The end of the run of records from `lo` that lie inside `f`, checking they
- * ascend; (uint32_t)-1 with the error set when they do not.
- */
-static uint32_t rec_run_end(const struct link_ctx *c, const struct eb_btf_ext_sec *es,
-			    const struct rec_reader *rr, const char *what, const struct eb_func *f, uint32_t lo)
+static int carry_recs(struct link_ctx *c, const struct eb_btf_ext_sec *es, enum eb_btf_ext_table tab,
+		      const struct eb_func *f, uint32_t start, struct eb_relo_cursor *cur)
 {
-	uint32_t prev = f->off, end;
+	const size_t rec_size = eb_btf_ext_rec_size(tab);
+	const struct rec_reader rr = {
+		.base = es->recs ? es->recs : es->raw,
+		.stride = es->recs ? rec_size : es->rec_size,
+		.shift = es->recs ? 0 : 3,
+	};
+	uint32_t lo, end, prev = f->off, *out_cnt;
+	size_t *cap;
+	void **out;
+	int err;
 
+	lo = cur ? cur->next[tab] : 0;
+	/* Trust the cursor only where the search would land: the record before it is before f. */
+	if (!cur || cur->sec[tab] != es || lo > es->cnt || (lo && rec_insn(&rr, lo - 1) >= f->off) ||
+	    (lo < es->cnt && rec_insn(&rr, lo) < f->off))
+		lo = rec_lower_bound(&rr, es->cnt, f->off);
+	/* The run of records inside f, ascending. */
 	for (end = lo; end < es->cnt; end++) {
-		uint32_t insn = rec_insn(rr, end);
+		uint32_t insn = rec_insn(&rr, end);
 
 		if (insn - f->off >= f->cnt)
 			break;
-		if (insn < prev) {
-			eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in instruction order "
-			       "(insn %u after %u)", c->prog->name, what, es->sec_name ? es->sec_name : "?", insn, prev);
-			return UINT32_MAX;
-		}
+		if (insn < prev)
+			return eb_err(-EINVAL, "prog '%s': %s records of section '%s' are not in instruction order "
+				      "(insn %u after %u)", c->prog->name, table_what[tab],
+				      es->sec_name ? es->sec_name : "?", insn, prev);
 		prev = insn;
 	}
-	return end;
-}
-
-/*
- * `cur` (the program's own function only: subprograms live elsewhere and
- * would move it away from the next program) starts the run where the
- * previous program's ended when that is where the search would land.
- */
-static int carry_recs(const struct link_ctx *c, const struct eb_btf_ext_sec *es, enum eb_btf_ext_table tab,
-		      const char *what, const struct eb_func *f, uint32_t start, void **out,
-		      uint32_t *out_cnt, size_t *cap, struct eb_relo_cursor *cur)
-{
-	size_t rec_size = eb_btf_ext_rec_size(tab);
-	uint32_t lo, end;
-	struct rec_reader rr;
-	int err;
-
-	rec_reader_init(&rr, es, rec_size);
-	if (cur && cur->sec[tab] == es && rec_bound_at(&rr, es->cnt, cur->next[tab], f->off))
-		lo = cur->next[tab];
-	else
-		lo = rec_lower_bound(&rr, es->cnt, f->off);
-	end = rec_run_end(c, es, &rr, what, f, lo);
-	if (end == UINT32_MAX)
-		return -EINVAL;
 	if (cur) {
 		cur->sec[tab] = es;
 		cur->next[tab] = end;
 	}
 	if (end == lo)
 		return 0;
+	switch (tab) {
+	case EB_EXT_FUNC_INFO:
+		out = (void **)&c->out->func_info, out_cnt = &c->out->func_info_cnt, cap = &c->fi_cap;
+		break;
+	case EB_EXT_LINE_INFO:
+		out = (void **)&c->out->line_info, out_cnt = &c->out->line_info_cnt, cap = &c->li_cap;
+		break;
+	default:
+		out = (void **)&c->lk->core, out_cnt = &c->lk->core_cnt, cap = &c->core_cap;
+		break;
+	}
 	/* CO-RE records belong to the eb_linked, which frees them itself: never in the scratch */
 	if (tab == EB_EXT_CORE_RELO ? eb_grow(out, cap, (size_t)*out_cnt + (end - lo), rec_size) :
 	    grow_out(c->out, out, cap, (size_t)*out_cnt + (end - lo), rec_size))
@@ -393,14 +379,11 @@ static int carry_ext(struct link_ctx *c, const struct eb_placed *p, bool own)
 	int err = 0;
 
 	if (sec->func_info)
-		err = carry_recs(c, sec->func_info, EB_EXT_FUNC_INFO, "func_info", f, p->start,
-				 (void **)&c->out->func_info, &c->out->func_info_cnt, &c->fi_cap, cur);
+		err = carry_recs(c, sec->func_info, EB_EXT_FUNC_INFO, f, p->start, cur);
 	if (!err && sec->line_info)
-		err = carry_recs(c, sec->line_info, EB_EXT_LINE_INFO, "line_info", f, p->start,
-				 (void **)&c->out->line_info, &c->out->line_info_cnt, &c->li_cap, cur);
+		err = carry_recs(c, sec->line_info, EB_EXT_LINE_INFO, f, p->start, cur);
 	if (!err && sec->core_relo)
-		err = carry_recs(c, sec->core_relo, EB_EXT_CORE_RELO, "CO-RE", f, p->start,
-				 (void **)&c->lk->core, &c->lk->core_cnt, &c->core_cap, cur);
+		err = carry_recs(c, sec->core_relo, EB_EXT_CORE_RELO, f, p->start, cur);
 	return err;
 }
 
