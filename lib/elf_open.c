@@ -329,6 +329,8 @@ static int classify(struct eb_elf *e, uint32_t i, struct eb_elf_sec *s, bool has
 	} else {
 		return 0;
 	}
+	s->text = -1;
+	s->map = -1;
 	if (s->kind != EB_ELF_SEC_OTHER && (s->flags & SHF_COMPRESSED))
 		return eb_err(-EINVAL, "%s: section '%s' is compressed, which is not supported", e->obj, s->name);
 	return 0;
@@ -351,16 +353,33 @@ static inline uint64_t ld64(const uint8_t *p)
 	return v;
 }
 
+/* The record's header fields lie where Elf64_Shdr has them: scan_range() copies each header whole. */
+_Static_assert(sizeof(enum eb_elf_sec_kind) == 4 && offsetof(struct eb_elf_sec, kind) == offsetof(Elf64_Shdr, sh_name),
+	       "kind over sh_name");
+_Static_assert(offsetof(struct eb_elf_sec, type) == offsetof(Elf64_Shdr, sh_type) &&
+		       offsetof(struct eb_elf_sec, flags) == offsetof(Elf64_Shdr, sh_flags) &&
+		       offsetof(struct eb_elf_sec, name) == offsetof(Elf64_Shdr, sh_addr) &&
+		       offsetof(struct eb_elf_sec, file_off) == offsetof(Elf64_Shdr, sh_offset) &&
+		       offsetof(struct eb_elf_sec, size) == offsetof(Elf64_Shdr, sh_size) &&
+		       offsetof(struct eb_elf_sec, link) == offsetof(Elf64_Shdr, sh_link) &&
+		       offsetof(struct eb_elf_sec, info) == offsetof(Elf64_Shdr, sh_info) &&
+		       offsetof(struct eb_elf_sec, text) == offsetof(Elf64_Shdr, sh_addralign) &&
+		       offsetof(struct eb_elf_sec, entsize) == offsetof(Elf64_Shdr, sh_entsize) &&
+		       offsetof(struct eb_elf_sec, data) == sizeof(Elf64_Shdr),
+	       "struct eb_elf_sec is laid out over Elf64_Shdr");
+
 /*
  * Sections [1, e->sec_cnt) of scan_sections(), headers in host order: each
- * field is read where it is (no copy of the header), and the sections most of
- * an object is are settled by one test before classify().
+ * header is copied whole into its record (the fields we keep are where
+ * Elf64_Shdr has them), and the sections most of an object is are settled
+ * by one test before classify().
  */
 static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *names, uint64_t names_size,
 		      bool terminated)
 {
 	/* In locals: the stores below could alias e's fields, which the compiler would then reload. */
-	const uint8_t *const buf = e->buf;
+	/* 0 for eb_elf_open_fd(), which clears the data pointers after the scan (no test per section here). */
+	const uintptr_t base = (uintptr_t)e->buf;
 	const uint64_t size = e->size;
 	const uint32_t n = e->sec_cnt;
 	struct eb_elf_sec *const secs = e->secs;
@@ -370,39 +389,20 @@ static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *nam
 	for (uint32_t i = 1; i < n; i++) {
 		const uint8_t *raw = shdrs + (size_t)i * sizeof(Elf64_Shdr);
 		struct eb_elf_sec *s = &secs[i];
-		const uint32_t type = ld32(raw + offsetof(Elf64_Shdr, sh_type));
 		const uint32_t name = ld32(raw + offsetof(Elf64_Shdr, sh_name));
-		const uint32_t info = ld32(raw + offsetof(Elf64_Shdr, sh_info));
-		const uint64_t off = ld64(raw + offsetof(Elf64_Shdr, sh_offset));
-		const uint64_t sz = ld64(raw + offsetof(Elf64_Shdr, sh_size));
-		const uint64_t entsize = ld64(raw + offsetof(Elf64_Shdr, sh_entsize));
-		const bool has_bytes = type != SHT_NOBITS && type != SHT_NULL;
 		int err;
 
-		s->data = NULL;
-		s->size = sz;
-		s->file_off = off;
-		s->flags = (uint32_t)ld64(raw + offsetof(Elf64_Shdr, sh_flags));
-		s->type = type;
-		s->link = ld32(raw + offsetof(Elf64_Shdr, sh_link));
-		s->info = info;
-		s->entsize = entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)entsize;
-		s->text = -1;
-		s->map = -1;
+		memcpy(s, raw, sizeof(Elf64_Shdr));
 		s->kind = EB_ELF_SEC_OTHER;
-		if (has_bytes) {
-			if (!in_bounds(off, sz, size)) {
-				s->name = "";
-				return extent_error(e, i, off, sz);
-			}
-			/* eb_elf_open_fd() reads contents later, into sections whose data is still NULL. */
-			s->data = buf ? buf + off : NULL;
+		s->data = NULL;
+		if (s->type != SHT_NOBITS && s->type != SHT_NULL) {
+			if (!in_bounds(s->file_off, s->size, size))
+				return extent_error(e, i, s->file_off, s->size);
+			s->data = (const uint8_t *)(base + (uintptr_t)s->file_off);
 		}
-		if (name >= names_ok && (name >= names_size || !memchr(names + name, '\0', names_size - name))) {
-			s->name = "";
+		if (name >= names_ok && (name >= names_size || !memchr(names + name, '\0', names_size - name)))
 			return eb_err(-EINVAL, "%s: section %u: name offset %u is out of range of the string table",
 				      e->obj, i, name);
-		}
 		s->name = (const char *)names + name;
 		/*
 		 * What classify() concludes, in one test, for the sections most of
@@ -412,17 +412,18 @@ static int scan_range(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *nam
 		 * neither code nor data), and not the symbol table.
 		 */
 		if (s->name[0] == '.' && s->name[1] != 'B' && s->name[1] != 'm' &&
-		    !(s->flags & (SHF_ALLOC | SHF_EXECINSTR)) && type != SHT_SYMTAB) {
+		    !(s->flags & (SHF_ALLOC | SHF_EXECINSTR)) && s->type != SHT_SYMTAB) {
 			/*
 			 * Relocations of a section already seen to be nothing of
 			 * ours (debug info, .BTF, .BTF.ext) are not listed: no
 			 * stage reads them, and each stage would skip them again.
 			 */
-			if ((type == SHT_REL || type == SHT_RELA) && (info >= i || secs[info].kind != EB_ELF_SEC_OTHER))
+			if ((s->type == SHT_REL || s->type == SHT_RELA) &&
+			    (s->info >= i || secs[s->info].kind != EB_ELF_SEC_OTHER))
 				e->rel_secs[e->rel_sec_cnt++] = i;
 			continue;
 		}
-		err = classify(e, i, s, has_bytes);
+		err = classify(e, i, s, s->type != SHT_NOBITS && s->type != SHT_NULL);
 		if (err)
 			return err;
 	}
@@ -442,14 +443,13 @@ static int scan_sections(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *
 	const bool terminated = names && names_size && names[names_size - 1] == '\0';
 	const uint32_t n = e->sec_cnt;
 	/*
-	 * One block for the section records and the four lists (80 bytes a
+	 * One block for the section records and the four lists (88 bytes a
 	 * section, 8-aligned); sec_cnt (>= 1: resolve_counts) is bounded by the
 	 * file size. Every field of every record is written (section 0 here, the
 	 * others by scan_range): no zeroing.
 	 */
 	uint8_t *block = eb_elf_scratch(e, n, sizeof(*e->secs) + 4 * sizeof(uint32_t));
 	uint32_t *lists;
-	Elf64_Shdr sh;
 
 	if (!block)
 		return -ENOMEM;
@@ -470,13 +470,10 @@ static int scan_sections(struct eb_elf *e, const uint8_t *shdrs, const uint8_t *
 		shdrs = (const uint8_t *)host;
 	}
 	/* Section 0 is the null header (or holds the escaped counts): nothing of it is used. */
-	memcpy(&sh, shdrs, sizeof(sh));
-	e->secs[0] = (struct eb_elf_sec){
-		.name = "", .size = sh.sh_size, .file_off = sh.sh_offset, .flags = (uint32_t)sh.sh_flags,
-		.type = sh.sh_type, .link = sh.sh_link, .info = sh.sh_info,
-		.entsize = sh.sh_entsize > UINT32_MAX ? UINT32_MAX : (uint32_t)sh.sh_entsize,
-		.text = -1, .map = -1, .kind = EB_ELF_SEC_OTHER,
-	};
+	memcpy(e->secs, shdrs, sizeof(Elf64_Shdr));
+	e->secs[0].kind = EB_ELF_SEC_OTHER;
+	e->secs[0].name = "";
+	e->secs[0].data = NULL;
 	return scan_range(e, shdrs, names, names_size, terminated);
 }
 
@@ -885,6 +882,9 @@ int eb_elf_open_fd(struct eb_elf *e, int fd, size_t size, const char *obj)
 		err = scan_sections(e, shdrs, e->owned_names, names.sh_size);
 	if (err)
 		return err;
+	/* Contents are read below, into the sections whose data is NULL (the scan set offsets from 0). */
+	for (uint32_t i = 0; i < e->sec_cnt; i++)
+		e->secs[i].data = NULL;
 	e->shstrtab = shstrndx;
 	e->secs[shstrndx].data = e->owned_names;
 	/* Which other sections are read depends on their names. */

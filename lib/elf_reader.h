@@ -29,19 +29,34 @@ enum eb_elf_sec_kind {
 	EB_ELF_SEC_LEGACY_MAPS,	/* maps: struct bpf_map_def[] */
 };
 
-/* One per section header, so kept to 64 bytes (objects carry many debug sections). */
+/*
+ * One per section header. The record is laid out over an Elf64_Shdr: the
+ * scan copies each header in whole (the other byte order: after swapping)
+ * and then writes our fields over the ones we never use (sh_name, sh_addr,
+ * sh_addralign), so a debug section costs one 64-byte copy and a few stores
+ * (elf_open.c asserts the layout).
+ */
 struct eb_elf_sec {
-	const char *name;	/* in .shstrtab, NUL-terminated in bounds */
-	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
-	uint64_t size;		/* sh_size (also for NOBITS) */
-	uint64_t file_off;	/* sh_offset */
-	uint32_t flags;		/* sh_flags: every SHF_* bit we test is in the low 32 */
+	enum eb_elf_sec_kind kind;	/* over sh_name */
 	uint32_t type;		/* SHT_* */
+	uint64_t flags;		/* sh_flags */
+	union {
+		const char *name;	/* in .shstrtab, NUL-terminated in bounds */
+		uint64_t over_addr_;	/* sh_addr: keeps the layout on any pointer size */
+	};
+	uint64_t file_off;	/* sh_offset */
+	uint64_t size;		/* sh_size (also for NOBITS) */
 	uint32_t link, info;
-	uint32_t entsize;	/* sh_entsize, UINT32_MAX if larger (no entry is that big) */
-	int32_t text;		/* index into spec->secs, or -1 */
-	int32_t map;		/* data / legacy maps: spec->maps index of its (first) map, or -1 */
-	enum eb_elf_sec_kind kind;
+	union {
+		/* Set only for sections of kind TEXT, DATA, MAPS and LEGACY_MAPS (-1 until known). */
+		struct {
+			int32_t text;	/* index into spec->secs, or -1 */
+			int32_t map;	/* data / legacy maps: spec->maps index of its (first) map, or -1 */
+		};
+		uint64_t over_addralign_;	/* sh_addralign */
+	};
+	uint64_t entsize;	/* sh_entsize */
+	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
 };
 
 struct eb_elf_sym {
