@@ -343,6 +343,7 @@ static int finish_sec(struct ebpf_spec *spec, uint32_t text, struct tag_list *l)
 	if (l->cnt - l->first > UINT32_MAX)
 		return eb_err(-EINVAL, "%s: section '%s': too many relocations", spec->name, ts->name);
 	ts->reloc_cnt = (uint32_t)(l->cnt - l->first);
+	ts->calls_tagged = true;
 	return 0;
 }
 

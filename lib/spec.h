@@ -60,6 +60,12 @@ struct eb_text_sec {
 	uint32_t insn_cnt;
 	uint32_t reloc_cnt;
 	bool insns_owned;		/* insns is a copy (swapped or realigned) the spec frees */
+	/*
+	 * The opener tagged every bpf-to-bpf call of the section (CALL or
+	 * KFUNC_CALL, one tag per instruction): the linker need not scan for
+	 * untagged ones again. A spec built by hand leaves it false.
+	 */
+	bool calls_tagged;
 };
 
 /* A function symbol in an executable section: a program or a subprogram. */
