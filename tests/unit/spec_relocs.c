@@ -182,6 +182,25 @@ START_TEST(test_tags_match_objdump)
 	/* Nothing tagged that objdump does not show. */
 	for (uint32_t i = 0; i < spec->sec_cnt; i++)
 		total += spec->secs[i].reloc_cnt;
+	/*
+	 * What the linker trusts when calls_tagged is set (it then skips its own
+	 * scan): every bpf-to-bpf call carries a call tag.
+	 */
+	for (uint32_t i = 0; i < spec->sec_cnt; i++) {
+		const struct eb_text_sec *ts = &spec->secs[i];
+
+		ck_assert_msg(ts->calls_tagged, "section '%s': calls_tagged not set", ts->name);
+		for (uint32_t k = 0; k < ts->insn_cnt; k++) {
+			bool tagged = false;
+
+			if (ts->insns[k].code != (EBPF_JMP | EBPF_CALL) || ts->insns[k].src_reg != EBPF_PSEUDO_CALL)
+				continue;
+			for (uint32_t j = 0; j < ts->reloc_cnt; j++)
+				tagged |= ts->relocs[j].insn == k && (ts->relocs[j].kind == EBPF_RELOC_CALL ||
+								      ts->relocs[j].kind == EBPF_RELOC_KFUNC_CALL);
+			ck_assert_msg(tagged, "section '%s': call at insn %u has no call tag", ts->name, k);
+		}
+	}
 	ck_assert_uint_eq(total, d->cnt);
 	ck_assert_uint_ge(local, 1);
 	ebpf_spec_free(spec);
