@@ -367,6 +367,14 @@ _Static_assert(offsetof(struct eb_elf_sec, type) == offsetof(Elf64_Shdr, sh_type
 		       offsetof(struct eb_elf_sec, entsize) == offsetof(Elf64_Shdr, sh_entsize) &&
 		       offsetof(struct eb_elf_sec, data) == sizeof(Elf64_Shdr),
 	       "struct eb_elf_sec is laid out over Elf64_Shdr");
+_Static_assert(offsetof(struct eb_elf_sym, ext) == offsetof(Elf64_Sym, st_name) &&
+		       offsetof(struct eb_elf_sym, bind) == offsetof(Elf64_Sym, st_info) &&
+		       offsetof(struct eb_elf_sym, type) == offsetof(Elf64_Sym, st_other) &&
+		       offsetof(struct eb_elf_sym, shndx) == offsetof(Elf64_Sym, st_shndx) &&
+		       offsetof(struct eb_elf_sym, value) == offsetof(Elf64_Sym, st_value) &&
+		       offsetof(struct eb_elf_sym, size) == offsetof(Elf64_Sym, st_size) &&
+		       offsetof(struct eb_elf_sym, name) == sizeof(Elf64_Sym),
+	       "struct eb_elf_sym is laid out over Elf64_Sym");
 
 /*
  * Sections [1, e->sec_cnt) of scan_sections(), headers in host order: each
@@ -505,44 +513,50 @@ static int check_sym_section(struct eb_elf *e, uint32_t idx, const struct eb_elf
  */
 static int read_symbol_entries(struct eb_elf *e, const uint8_t *table, uint32_t strtab)
 {
-	const struct eb_elf_sec *strs = &e->secs[strtab];
-	const uint64_t strs_size = strs->data ? strs->size : 0;
+	/* In locals: the stores below could alias e's fields, which the compiler would then reload. */
+	const uint8_t *const strs = e->secs[strtab].data;
+	const uint64_t strs_size = strs ? e->secs[strtab].size : 0;
 	/* Offsets below this name a NUL-terminated string with no search (all of them in a terminated table). */
 	const uint64_t names_ok = table_terminated(e, strtab) ? strs_size : 0;
 	const uint32_t sec_cnt = e->sec_cnt, sym_cnt = e->sym_cnt;
+	/* Indices 1 .. plain_cnt are sections, none of them reserved (sec_cnt >= 1). */
+	const uint32_t plain_cnt = (sec_cnt < SHN_LORESERVE ? sec_cnt : SHN_LORESERVE) - 1;
 	const struct eb_elf_sec *const secs = e->secs;
+	struct eb_elf_sym *const syms = e->syms, **const funcs = e->func_syms, **const objs = e->obj_syms;
 	uint32_t nfunc = 0, nobj = 0, nundef = 0;
 
 	for (uint32_t i = 0; i < sym_cnt; i++) {
-		struct eb_elf_sym *s = &e->syms[i];
-		Elf64_Sym raw;
+		struct eb_elf_sym *s = &syms[i];
+		const uint8_t *raw = table + (size_t)i * sizeof(Elf64_Sym);
+		const uint32_t name = ld32(raw + offsetof(Elf64_Sym, st_name));
+		const uint8_t info = raw[offsetof(Elf64_Sym, st_info)];
 
-		memcpy(&raw, table + (size_t)i * sizeof(Elf64_Sym), sizeof(raw));
-		if (raw.st_name >= names_ok &&
-		    (raw.st_name >= strs_size || !memchr(strs->data + raw.st_name, '\0', strs_size - raw.st_name)))
+		memcpy(s, raw, sizeof(Elf64_Sym));
+		s->ext = -1;
+		s->bind = ELF64_ST_BIND(info);
+		s->type = ELF64_ST_TYPE(info);
+		if (name >= names_ok && (name >= strs_size || !memchr(strs + name, '\0', strs_size - name)))
 			return eb_err(-EINVAL, "%s: symbol %u: name offset %u is out of range of the string table",
-				      e->obj, i, raw.st_name);
-		*s = (struct eb_elf_sym){
-			.name = (const char *)strs->data + raw.st_name,
-			.value = raw.st_value,
-			.size = raw.st_size,
-			.shndx = raw.st_shndx,
-			.bind = ELF64_ST_BIND(raw.st_info),
-			.type = ELF64_ST_TYPE(raw.st_info),
-			.ext = -1,
-		};
-		if (s->shndx == SHN_XINDEX)
-			return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
-				      e->obj, s->name);
-		if (s->shndx == SHN_UNDEF) {
-			nundef += i && s->name[0] && (s->bind == STB_GLOBAL || s->bind == STB_WEAK);
-			continue;
+				      e->obj, i, name);
+		s->name = (const char *)strs + name;
+		/*
+		 * An ordinary section index (below both the section count and
+		 * the reserved range) passes one test; the others take the
+		 * checks in check_sym_section()'s order, with its messages.
+		 */
+		if (s->shndx - 1u >= plain_cnt) {
+			if (s->shndx == SHN_XINDEX)
+				return eb_err(-EINVAL, "%s: symbol '%s': extended section indices are not supported",
+					      e->obj, s->name);
+			if (s->shndx == SHN_UNDEF) {
+				nundef += i && s->name[0] && (s->bind == STB_GLOBAL || s->bind == STB_WEAK);
+				continue;
+			}
+			if (s->shndx == SHN_ABS || s->shndx == SHN_COMMON)
+				continue;
+			if (s->shndx >= sec_cnt)
+				return check_sym_section(e, i, s);
 		}
-		/* What check_sym_section() checks, with its messages when it fails. */
-		if (s->shndx == SHN_ABS || s->shndx == SHN_COMMON)
-			continue;
-		if (s->shndx >= sec_cnt)
-			return check_sym_section(e, i, s);
 		if (s->type == STT_SECTION || s->type == STT_FILE)
 			continue;
 		if (!in_bounds(s->value, s->size, secs[s->shndx].size))
@@ -550,9 +564,9 @@ static int read_symbol_entries(struct eb_elf *e, const uint8_t *table, uint32_t 
 		if (i == 0)
 			continue;
 		if (s->type == STT_FUNC && secs[s->shndx].kind == EB_ELF_SEC_TEXT)
-			e->func_syms[nfunc++] = s;
+			funcs[nfunc++] = s;
 		else if (s->type == STT_OBJECT)
-			e->obj_syms[nobj++] = s;
+			objs[nobj++] = s;
 	}
 	e->func_sym_cnt = nfunc;
 	e->obj_sym_cnt = nobj;

@@ -59,14 +59,19 @@ struct eb_elf_sec {
 	const uint8_t *data;	/* bytes in the file (NULL for NOBITS); size bytes, checked */
 };
 
+/*
+ * One per symbol, laid out over an Elf64_Sym like struct eb_elf_sec over its
+ * header: each entry is copied whole, then ext, bind and type are written
+ * over st_name, st_info and st_other (elf_open.c asserts the layout).
+ */
 struct eb_elf_sym {
-	const char *name;	/* "" for unnamed */
-	uint64_t value;
-	uint64_t size;
 	int32_t ext;		/* externs: index into spec->externs, or -1 */
-	uint16_t shndx;		/* st_shndx as is (SHN_UNDEF, SHN_ABS, ...; SHN_XINDEX is refused) */
 	uint8_t bind;		/* STB_* */
 	uint8_t type;		/* STT_* */
+	uint16_t shndx;		/* st_shndx as is (SHN_UNDEF, SHN_ABS, ...; SHN_XINDEX is refused) */
+	uint64_t value;
+	uint64_t size;
+	const char *name;	/* "" for unnamed */
 };
 
 /*
