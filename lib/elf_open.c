@@ -31,7 +31,7 @@ static bool host_is_le(void)
 	return *(const uint8_t *)&one == 1;
 }
 
-uint16_t eb_elf_u16(const struct eb_elf *e, const void *p)
+static uint16_t eb_elf_u16(const struct eb_elf *e, const void *p)
 {
 	uint16_t v;
 
@@ -280,6 +280,30 @@ static uint32_t *special_slot(struct eb_elf *e, const char *n)
 	}
 }
 
+/* Whether `name` is `pfx` (of `len` characters) alone or followed by '.' and more. */
+static bool is_prefix_sec(const char *name, const char *pfx, size_t len)
+{
+	return memcmp(name, pfx, len) == 0 && (name[len] == '\0' || name[len] == '.');
+}
+
+/* Whether a section name is a global-data section (.data*, .rodata*, .bss*). */
+static bool is_data_sec(const char *name)
+{
+	/* One look at the second character picks the only candidate (names are NUL-terminated). */
+	if (name[0] != '.')
+		return false;
+	switch (name[1]) {
+	case 'd':
+		return is_prefix_sec(name, ".data", 5);
+	case 'r':
+		return is_prefix_sec(name, ".rodata", 7);
+	case 'b':
+		return is_prefix_sec(name, ".bss", 4);
+	default:
+		return false;
+	}
+}
+
 /*
  * What section `i` (its header already in `s`) is to us, and where the special
  * ones are; appended to the list of its kind. `has_bytes`: it has contents in
@@ -321,7 +345,7 @@ static int classify(struct eb_elf *e, uint32_t i, struct eb_elf_sec *s, bool has
 		e->text_secs[e->text_sec_cnt++] = i;
 		e->kept_secs[e->kept_sec_cnt++] = i;
 	} else if ((s->flags & SHF_ALLOC) && (s->type == SHT_PROGBITS || s->type == SHT_NOBITS) &&
-		   eb_elf_is_data_sec(s->name)) {
+		   is_data_sec(s->name)) {
 		s->kind = EB_ELF_SEC_DATA;
 		e->data_secs[e->data_sec_cnt++] = i;
 		if (has_bytes)
@@ -931,17 +955,6 @@ const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s)
 	return s->name;
 }
 
-const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name)
-{
-	for (uint32_t i = 1; i < e->sym_cnt; i++) {
-		const struct eb_elf_sym *s = &e->syms[i];
-
-		if (s->shndx == shndx && s->type != STT_SECTION && strcmp(s->name, name) == 0)
-			return s;
-	}
-	return NULL;
-}
-
 int eb_elf_map_loc_set(struct eb_elf *e, uint32_t idx, struct eb_elf_map_loc loc)
 {
 	if (eb_elf_scratch_grow(e, (void **)&e->map_locs, &e->map_loc_cap, (size_t)idx + 1, sizeof(*e->map_locs)))
@@ -961,27 +974,4 @@ int32_t eb_elf_map_at(const struct eb_elf *e, const struct ebpf_spec *spec, uint
 			return (int32_t)i;
 	}
 	return -1;
-}
-
-/* Whether `name` is `pfx` (of `len` characters) alone or followed by '.' and more. */
-static bool is_prefix_sec(const char *name, const char *pfx, size_t len)
-{
-	return memcmp(name, pfx, len) == 0 && (name[len] == '\0' || name[len] == '.');
-}
-
-bool eb_elf_is_data_sec(const char *name)
-{
-	/* One look at the second character picks the only candidate (names are NUL-terminated). */
-	if (name[0] != '.')
-		return false;
-	switch (name[1]) {
-	case 'd':
-		return is_prefix_sec(name, ".data", 5);
-	case 'r':
-		return is_prefix_sec(name, ".rodata", 7);
-	case 'b':
-		return is_prefix_sec(name, ".bss", 4);
-	default:
-		return false;
-	}
 }

@@ -164,7 +164,6 @@ struct eb_elf_map_loc {
 };
 
 /* Byte-order helpers: values read from the object, converted to host order. */
-uint16_t eb_elf_u16(const struct eb_elf *e, const void *p);
 uint32_t eb_elf_u32(const struct eb_elf *e, const void *p);
 uint64_t eb_elf_u64(const struct eb_elf *e, const void *p);
 
@@ -243,8 +242,6 @@ void eb_elf_close(struct eb_elf *e);
 
 /* The symbol's name or, for a section symbol, its section's name (for messages). */
 const char *eb_elf_sym_label(const struct eb_elf *e, const struct eb_elf_sym *s);
-/* Symbol `name` defined in section `shndx` (first match), or NULL. */
-const struct eb_elf_sym *eb_elf_find_sym(const struct eb_elf *e, uint32_t shndx, const char *name);
 
 /*
  * Apply DATASEC fix-ups to spec->btf (parsed in place from section e->btf_sec):
@@ -305,7 +302,5 @@ int eb_elf_map_loc_set(struct eb_elf *e, uint32_t idx, struct eb_elf_map_loc loc
 /* The map defined at `off` in section `sec` (BTF-defined or legacy), or -1. */
 int32_t eb_elf_map_at(const struct eb_elf *e, const struct ebpf_spec *spec, uint32_t sec, uint64_t off);
 
-/* Whether a section name is a global-data section (.data*, .rodata*, .bss*). */
-bool eb_elf_is_data_sec(const char *name);
 
 #endif
