@@ -176,15 +176,7 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 		m->pinning = (enum ebpf_pin_type)v;
 		return 0;
 	}
-	if ((f[0] == 'k' && !strcmp(f, "key_size")) || (f[0] == 'v' && !strcmp(f, "value_size"))) {
-		bool key = f[0] == 'k';
-
-		err = member_u32(c, mb, f, &v);
-		if (err)
-			return err;
-		return key ? set_size(c, "key size", &m->key_size, &c->have_key_size, v)
-			   : set_size(c, "value size", &m->value_size, &c->have_value_size, v);
-	}
+	/* key and value before key_size and value_size: most definitions give types. */
 	if ((f[0] == 'k' && !strcmp(f, "key")) || (f[0] == 'v' && !strcmp(f, "value"))) {
 		bool key = f[0] == 'k';
 
@@ -193,6 +185,15 @@ static int parse_member(struct def_ctx *c, const struct btf_type *st, const stru
 			return err;
 		return key ? set_size(c, "key size", &m->key_size, &c->have_key_size, size)
 			   : set_size(c, "value size", &m->value_size, &c->have_value_size, size);
+	}
+	if ((f[0] == 'k' && !strcmp(f, "key_size")) || (f[0] == 'v' && !strcmp(f, "value_size"))) {
+		bool key = f[0] == 'k';
+
+		err = member_u32(c, mb, f, &v);
+		if (err)
+			return err;
+		return key ? set_size(c, "key size", &m->key_size, &c->have_key_size, v)
+			   : set_size(c, "value size", &m->value_size, &c->have_value_size, v);
 	}
 	if (f[0] == 'v' && !strcmp(f, "values"))
 		return parse_values(c, st, mb, m, inner);
