@@ -360,18 +360,10 @@ static int classify(struct eb_elf *e, uint32_t i, struct eb_elf_sec *s, bool has
 	return 0;
 }
 
-/* A field of a section header in host order (scan_sections() brought foreign ones to it). */
+/* A 32-bit field of a header in host order (scan_sections() and eb_elf_read_symbols() brought foreign ones to it). */
 static inline uint32_t ld32(const uint8_t *p)
 {
 	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t ld64(const uint8_t *p)
-{
-	uint64_t v;
 
 	memcpy(&v, p, sizeof(v));
 	return v;
