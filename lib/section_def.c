@@ -24,136 +24,150 @@
 #define BTF EB_SEC_ATTACH_BTF
 #define EXP EB_SEC_EXP_ATTACH
 
-#define DEF(pfx, ptype, atype, fl) { pfx, EBPF_PROG_TYPE_##ptype, atype, fl }
+/* The rules, as X(prefix, program type, attach type, flags) for each table built from them below. */
+#define SEC_DEFS(X) \
+	X("socket", SOCKET_FILTER, NONE, EXACT) \
+	X("sk_reuseport/migrate", SK_REUSEPORT, EBPF_SK_REUSEPORT_SELECT_OR_MIGRATE, EXACT | EXP) \
+	X("sk_reuseport", SK_REUSEPORT, EBPF_SK_REUSEPORT_SELECT, EXACT | EXP) \
+ \
+	/* kprobes, uprobes and their multi / session / syscall / usdt flavours */ \
+	X("kprobe", KPROBE, NONE, PLUS) \
+	X("kretprobe", KPROBE, NONE, PLUS) \
+	X("uprobe", KPROBE, NONE, PLUS) \
+	X("uprobe.s", KPROBE, NONE, PLUS | SLEEP) \
+	X("uretprobe", KPROBE, NONE, PLUS) \
+	X("uretprobe.s", KPROBE, NONE, PLUS | SLEEP) \
+	X("kprobe.multi", KPROBE, EBPF_TRACE_KPROBE_MULTI, PLUS | EXP) \
+	X("kretprobe.multi", KPROBE, EBPF_TRACE_KPROBE_MULTI, PLUS | EXP) \
+	X("kprobe.session", KPROBE, EBPF_TRACE_KPROBE_SESSION, PLUS | EXP) \
+	X("uprobe.multi", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP) \
+	X("uretprobe.multi", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP) \
+	X("uprobe.multi.s", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP | SLEEP) \
+	X("uretprobe.multi.s", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP | SLEEP) \
+	X("uprobe.session", KPROBE, EBPF_TRACE_UPROBE_SESSION, PLUS | EXP) \
+	X("uprobe.session.s", KPROBE, EBPF_TRACE_UPROBE_SESSION, PLUS | EXP | SLEEP) \
+	X("ksyscall", KPROBE, NONE, PLUS) \
+	X("kretsyscall", KPROBE, NONE, PLUS) \
+	X("usdt", KPROBE, NONE, PLUS) \
+	X("usdt.s", KPROBE, NONE, PLUS | SLEEP) \
+ \
+	/* traffic control: tc/ingress and tc/egress are aliases of tcx */ \
+	X("tc/ingress", SCHED_CLS, EBPF_TCX_INGRESS, EXACT | EXP) \
+	X("tc/egress", SCHED_CLS, EBPF_TCX_EGRESS, EXACT | EXP) \
+	X("tcx/ingress", SCHED_CLS, EBPF_TCX_INGRESS, EXACT | EXP) \
+	X("tcx/egress", SCHED_CLS, EBPF_TCX_EGRESS, EXACT | EXP) \
+	X("netkit/primary", SCHED_CLS, EBPF_NETKIT_PRIMARY, EXACT | EXP) \
+	X("netkit/peer", SCHED_CLS, EBPF_NETKIT_PEER, EXACT | EXP) \
+	X("tc", SCHED_CLS, NONE, EXACT) \
+	X("classifier", SCHED_CLS, NONE, EXACT) \
+	X("action", SCHED_ACT, NONE, EXACT) \
+ \
+	/* tracepoints */ \
+	X("tracepoint", TRACEPOINT, NONE, PLUS) \
+	X("tp", TRACEPOINT, NONE, PLUS) \
+	X("raw_tracepoint", RAW_TRACEPOINT, NONE, PLUS) \
+	X("raw_tp", RAW_TRACEPOINT, NONE, PLUS) \
+	X("raw_tracepoint.w", RAW_TRACEPOINT_WRITABLE, NONE, PLUS) \
+	X("raw_tp.w", RAW_TRACEPOINT_WRITABLE, NONE, PLUS) \
+ \
+	/* BTF-attached tracing: the target is a kernel BTF name */ \
+	X("tp_btf", TRACING, EBPF_TRACE_RAW_TP, PLUS | BTF | EXP) \
+	X("fentry", TRACING, EBPF_TRACE_FENTRY, PLUS | BTF | EXP) \
+	X("fmod_ret", TRACING, EBPF_MODIFY_RETURN, PLUS | BTF | EXP) \
+	X("fexit", TRACING, EBPF_TRACE_FEXIT, PLUS | BTF | EXP) \
+	X("fentry.s", TRACING, EBPF_TRACE_FENTRY, PLUS | BTF | EXP | SLEEP) \
+	X("fmod_ret.s", TRACING, EBPF_MODIFY_RETURN, PLUS | BTF | EXP | SLEEP) \
+	X("fexit.s", TRACING, EBPF_TRACE_FEXIT, PLUS | BTF | EXP | SLEEP) \
+	X("freplace", EXT, NONE, PLUS | BTF) \
+	X("lsm", LSM, EBPF_LSM_MAC, PLUS | BTF | EXP) \
+	X("lsm.s", LSM, EBPF_LSM_MAC, PLUS | BTF | EXP | SLEEP) \
+	X("lsm_cgroup", LSM, EBPF_LSM_CGROUP, PLUS | BTF | EXP) \
+	X("iter", TRACING, EBPF_TRACE_ITER, PLUS | BTF | EXP) \
+	X("iter.s", TRACING, EBPF_TRACE_ITER, PLUS | BTF | EXP | SLEEP) \
+	X("syscall", SYSCALL, NONE, EXACT | SLEEP) \
+ \
+	/* XDP */ \
+	X("xdp.frags/devmap", XDP, EBPF_XDP_DEVMAP, EXACT | EXP | FRAGS) \
+	X("xdp/devmap", XDP, EBPF_XDP_DEVMAP, EXACT | EXP) \
+	X("xdp.frags/cpumap", XDP, EBPF_XDP_CPUMAP, EXACT | EXP | FRAGS) \
+	X("xdp/cpumap", XDP, EBPF_XDP_CPUMAP, EXACT | EXP) \
+	X("xdp.frags", XDP, EBPF_XDP, EXACT | EXP | FRAGS) \
+	X("xdp", XDP, EBPF_XDP, EXACT | EXP) \
+ \
+	X("perf_event", PERF_EVENT, NONE, EXACT) \
+	X("lwt_in", LWT_IN, NONE, EXACT) \
+	X("lwt_out", LWT_OUT, NONE, EXACT) \
+	X("lwt_xmit", LWT_XMIT, NONE, EXACT) \
+	X("lwt_seg6local", LWT_SEG6LOCAL, NONE, EXACT) \
+ \
+	/* sockets */ \
+	X("sockops", SOCK_OPS, EBPF_CGROUP_SOCK_OPS, EXACT | EXP) \
+	X("sk_skb/stream_parser", SK_SKB, EBPF_SK_SKB_STREAM_PARSER, EXACT | EXP) \
+	X("sk_skb/stream_verdict", SK_SKB, EBPF_SK_SKB_STREAM_VERDICT, EXACT | EXP) \
+	X("sk_skb/verdict", SK_SKB, EBPF_SK_SKB_VERDICT, EXACT | EXP) \
+	X("sk_skb", SK_SKB, NONE, EXACT) \
+	X("sk_msg", SK_MSG, EBPF_SK_MSG_VERDICT, EXACT | EXP) \
+	X("lirc_mode2", LIRC_MODE2, EBPF_LIRC_MODE2, EXACT | EXP) \
+	X("flow_dissector", FLOW_DISSECTOR, EBPF_FLOW_DISSECTOR, EXACT | EXP) \
+	X("sk_lookup", SK_LOOKUP, EBPF_SK_LOOKUP, EXACT | EXP) \
+	X("netfilter", NETFILTER, EBPF_NETFILTER, EXACT | EXP) \
+ \
+	/* cgroups */ \
+	X("cgroup_skb/ingress", CGROUP_SKB, EBPF_CGROUP_INET_INGRESS, EXACT | EXP) \
+	X("cgroup_skb/egress", CGROUP_SKB, EBPF_CGROUP_INET_EGRESS, EXACT | EXP) \
+	X("cgroup/skb", CGROUP_SKB, NONE, EXACT) \
+	X("cgroup/sock_create", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_CREATE, EXACT | EXP) \
+	X("cgroup/sock_release", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_RELEASE, EXACT | EXP) \
+	X("cgroup/sock", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_CREATE, EXACT | EXP) \
+	X("cgroup/post_bind4", CGROUP_SOCK, EBPF_CGROUP_INET4_POST_BIND, EXACT | EXP) \
+	X("cgroup/post_bind6", CGROUP_SOCK, EBPF_CGROUP_INET6_POST_BIND, EXACT | EXP) \
+	X("cgroup/bind4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_BIND, EXACT | EXP) \
+	X("cgroup/bind6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_BIND, EXACT | EXP) \
+	X("cgroup/connect4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_CONNECT, EXACT | EXP) \
+	X("cgroup/connect6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_CONNECT, EXACT | EXP) \
+	X("cgroup/connect_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_CONNECT, EXACT | EXP) \
+	X("cgroup/sendmsg4", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP4_SENDMSG, EXACT | EXP) \
+	X("cgroup/sendmsg6", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP6_SENDMSG, EXACT | EXP) \
+	X("cgroup/sendmsg_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_SENDMSG, EXACT | EXP) \
+	X("cgroup/recvmsg4", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP4_RECVMSG, EXACT | EXP) \
+	X("cgroup/recvmsg6", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP6_RECVMSG, EXACT | EXP) \
+	X("cgroup/recvmsg_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_RECVMSG, EXACT | EXP) \
+	X("cgroup/getpeername4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_GETPEERNAME, EXACT | EXP) \
+	X("cgroup/getpeername6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_GETPEERNAME, EXACT | EXP) \
+	X("cgroup/getpeername_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_GETPEERNAME, EXACT | EXP) \
+	X("cgroup/getsockname4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_GETSOCKNAME, EXACT | EXP) \
+	X("cgroup/getsockname6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_GETSOCKNAME, EXACT | EXP) \
+	X("cgroup/getsockname_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_GETSOCKNAME, EXACT | EXP) \
+	X("cgroup/sysctl", CGROUP_SYSCTL, EBPF_CGROUP_SYSCTL, EXACT | EXP) \
+	X("cgroup/getsockopt", CGROUP_SOCKOPT, EBPF_CGROUP_GETSOCKOPT, EXACT | EXP) \
+	X("cgroup/setsockopt", CGROUP_SOCKOPT, EBPF_CGROUP_SETSOCKOPT, EXACT | EXP) \
+	X("cgroup/dev", CGROUP_DEVICE, EBPF_CGROUP_DEVICE, EXACT | EXP) \
+ \
+	X("struct_ops", STRUCT_OPS, NONE, PLUS) \
+	X("struct_ops.s", STRUCT_OPS, NONE, PLUS | SLEEP)
 
-static const struct eb_sec_def sec_defs[] = {
-	DEF("socket", SOCKET_FILTER, NONE, EXACT),
-	DEF("sk_reuseport/migrate", SK_REUSEPORT, EBPF_SK_REUSEPORT_SELECT_OR_MIGRATE, EXACT | EXP),
-	DEF("sk_reuseport", SK_REUSEPORT, EBPF_SK_REUSEPORT_SELECT, EXACT | EXP),
+#define DEF(pfx, ptype, atype, fl) { pfx, EBPF_PROG_TYPE_##ptype, atype, fl },
+#define FIRST(pfx, ptype, atype, fl) pfx[0],
 
-	/* kprobes, uprobes and their multi / session / syscall / usdt flavours */
-	DEF("kprobe", KPROBE, NONE, PLUS),
-	DEF("kretprobe", KPROBE, NONE, PLUS),
-	DEF("uprobe", KPROBE, NONE, PLUS),
-	DEF("uprobe.s", KPROBE, NONE, PLUS | SLEEP),
-	DEF("uretprobe", KPROBE, NONE, PLUS),
-	DEF("uretprobe.s", KPROBE, NONE, PLUS | SLEEP),
-	DEF("kprobe.multi", KPROBE, EBPF_TRACE_KPROBE_MULTI, PLUS | EXP),
-	DEF("kretprobe.multi", KPROBE, EBPF_TRACE_KPROBE_MULTI, PLUS | EXP),
-	DEF("kprobe.session", KPROBE, EBPF_TRACE_KPROBE_SESSION, PLUS | EXP),
-	DEF("uprobe.multi", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP),
-	DEF("uretprobe.multi", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP),
-	DEF("uprobe.multi.s", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP | SLEEP),
-	DEF("uretprobe.multi.s", KPROBE, EBPF_TRACE_UPROBE_MULTI, PLUS | EXP | SLEEP),
-	DEF("uprobe.session", KPROBE, EBPF_TRACE_UPROBE_SESSION, PLUS | EXP),
-	DEF("uprobe.session.s", KPROBE, EBPF_TRACE_UPROBE_SESSION, PLUS | EXP | SLEEP),
-	DEF("ksyscall", KPROBE, NONE, PLUS),
-	DEF("kretsyscall", KPROBE, NONE, PLUS),
-	DEF("usdt", KPROBE, NONE, PLUS),
-	DEF("usdt.s", KPROBE, NONE, PLUS | SLEEP),
-
-	/* traffic control: tc/ingress and tc/egress are aliases of tcx */
-	DEF("tc/ingress", SCHED_CLS, EBPF_TCX_INGRESS, EXACT | EXP),
-	DEF("tc/egress", SCHED_CLS, EBPF_TCX_EGRESS, EXACT | EXP),
-	DEF("tcx/ingress", SCHED_CLS, EBPF_TCX_INGRESS, EXACT | EXP),
-	DEF("tcx/egress", SCHED_CLS, EBPF_TCX_EGRESS, EXACT | EXP),
-	DEF("netkit/primary", SCHED_CLS, EBPF_NETKIT_PRIMARY, EXACT | EXP),
-	DEF("netkit/peer", SCHED_CLS, EBPF_NETKIT_PEER, EXACT | EXP),
-	DEF("tc", SCHED_CLS, NONE, EXACT),
-	DEF("classifier", SCHED_CLS, NONE, EXACT),
-	DEF("action", SCHED_ACT, NONE, EXACT),
-
-	/* tracepoints */
-	DEF("tracepoint", TRACEPOINT, NONE, PLUS),
-	DEF("tp", TRACEPOINT, NONE, PLUS),
-	DEF("raw_tracepoint", RAW_TRACEPOINT, NONE, PLUS),
-	DEF("raw_tp", RAW_TRACEPOINT, NONE, PLUS),
-	DEF("raw_tracepoint.w", RAW_TRACEPOINT_WRITABLE, NONE, PLUS),
-	DEF("raw_tp.w", RAW_TRACEPOINT_WRITABLE, NONE, PLUS),
-
-	/* BTF-attached tracing: the target is a kernel BTF name */
-	DEF("tp_btf", TRACING, EBPF_TRACE_RAW_TP, PLUS | BTF | EXP),
-	DEF("fentry", TRACING, EBPF_TRACE_FENTRY, PLUS | BTF | EXP),
-	DEF("fmod_ret", TRACING, EBPF_MODIFY_RETURN, PLUS | BTF | EXP),
-	DEF("fexit", TRACING, EBPF_TRACE_FEXIT, PLUS | BTF | EXP),
-	DEF("fentry.s", TRACING, EBPF_TRACE_FENTRY, PLUS | BTF | EXP | SLEEP),
-	DEF("fmod_ret.s", TRACING, EBPF_MODIFY_RETURN, PLUS | BTF | EXP | SLEEP),
-	DEF("fexit.s", TRACING, EBPF_TRACE_FEXIT, PLUS | BTF | EXP | SLEEP),
-	DEF("freplace", EXT, NONE, PLUS | BTF),
-	DEF("lsm", LSM, EBPF_LSM_MAC, PLUS | BTF | EXP),
-	DEF("lsm.s", LSM, EBPF_LSM_MAC, PLUS | BTF | EXP | SLEEP),
-	DEF("lsm_cgroup", LSM, EBPF_LSM_CGROUP, PLUS | BTF | EXP),
-	DEF("iter", TRACING, EBPF_TRACE_ITER, PLUS | BTF | EXP),
-	DEF("iter.s", TRACING, EBPF_TRACE_ITER, PLUS | BTF | EXP | SLEEP),
-	DEF("syscall", SYSCALL, NONE, EXACT | SLEEP),
-
-	/* XDP */
-	DEF("xdp.frags/devmap", XDP, EBPF_XDP_DEVMAP, EXACT | EXP | FRAGS),
-	DEF("xdp/devmap", XDP, EBPF_XDP_DEVMAP, EXACT | EXP),
-	DEF("xdp.frags/cpumap", XDP, EBPF_XDP_CPUMAP, EXACT | EXP | FRAGS),
-	DEF("xdp/cpumap", XDP, EBPF_XDP_CPUMAP, EXACT | EXP),
-	DEF("xdp.frags", XDP, EBPF_XDP, EXACT | EXP | FRAGS),
-	DEF("xdp", XDP, EBPF_XDP, EXACT | EXP),
-
-	DEF("perf_event", PERF_EVENT, NONE, EXACT),
-	DEF("lwt_in", LWT_IN, NONE, EXACT),
-	DEF("lwt_out", LWT_OUT, NONE, EXACT),
-	DEF("lwt_xmit", LWT_XMIT, NONE, EXACT),
-	DEF("lwt_seg6local", LWT_SEG6LOCAL, NONE, EXACT),
-
-	/* sockets */
-	DEF("sockops", SOCK_OPS, EBPF_CGROUP_SOCK_OPS, EXACT | EXP),
-	DEF("sk_skb/stream_parser", SK_SKB, EBPF_SK_SKB_STREAM_PARSER, EXACT | EXP),
-	DEF("sk_skb/stream_verdict", SK_SKB, EBPF_SK_SKB_STREAM_VERDICT, EXACT | EXP),
-	DEF("sk_skb/verdict", SK_SKB, EBPF_SK_SKB_VERDICT, EXACT | EXP),
-	DEF("sk_skb", SK_SKB, NONE, EXACT),
-	DEF("sk_msg", SK_MSG, EBPF_SK_MSG_VERDICT, EXACT | EXP),
-	DEF("lirc_mode2", LIRC_MODE2, EBPF_LIRC_MODE2, EXACT | EXP),
-	DEF("flow_dissector", FLOW_DISSECTOR, EBPF_FLOW_DISSECTOR, EXACT | EXP),
-	DEF("sk_lookup", SK_LOOKUP, EBPF_SK_LOOKUP, EXACT | EXP),
-	DEF("netfilter", NETFILTER, EBPF_NETFILTER, EXACT | EXP),
-
-	/* cgroups */
-	DEF("cgroup_skb/ingress", CGROUP_SKB, EBPF_CGROUP_INET_INGRESS, EXACT | EXP),
-	DEF("cgroup_skb/egress", CGROUP_SKB, EBPF_CGROUP_INET_EGRESS, EXACT | EXP),
-	DEF("cgroup/skb", CGROUP_SKB, NONE, EXACT),
-	DEF("cgroup/sock_create", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_CREATE, EXACT | EXP),
-	DEF("cgroup/sock_release", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_RELEASE, EXACT | EXP),
-	DEF("cgroup/sock", CGROUP_SOCK, EBPF_CGROUP_INET_SOCK_CREATE, EXACT | EXP),
-	DEF("cgroup/post_bind4", CGROUP_SOCK, EBPF_CGROUP_INET4_POST_BIND, EXACT | EXP),
-	DEF("cgroup/post_bind6", CGROUP_SOCK, EBPF_CGROUP_INET6_POST_BIND, EXACT | EXP),
-	DEF("cgroup/bind4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_BIND, EXACT | EXP),
-	DEF("cgroup/bind6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_BIND, EXACT | EXP),
-	DEF("cgroup/connect4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_CONNECT, EXACT | EXP),
-	DEF("cgroup/connect6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_CONNECT, EXACT | EXP),
-	DEF("cgroup/connect_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_CONNECT, EXACT | EXP),
-	DEF("cgroup/sendmsg4", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP4_SENDMSG, EXACT | EXP),
-	DEF("cgroup/sendmsg6", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP6_SENDMSG, EXACT | EXP),
-	DEF("cgroup/sendmsg_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_SENDMSG, EXACT | EXP),
-	DEF("cgroup/recvmsg4", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP4_RECVMSG, EXACT | EXP),
-	DEF("cgroup/recvmsg6", CGROUP_SOCK_ADDR, EBPF_CGROUP_UDP6_RECVMSG, EXACT | EXP),
-	DEF("cgroup/recvmsg_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_RECVMSG, EXACT | EXP),
-	DEF("cgroup/getpeername4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_GETPEERNAME, EXACT | EXP),
-	DEF("cgroup/getpeername6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_GETPEERNAME, EXACT | EXP),
-	DEF("cgroup/getpeername_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_GETPEERNAME, EXACT | EXP),
-	DEF("cgroup/getsockname4", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET4_GETSOCKNAME, EXACT | EXP),
-	DEF("cgroup/getsockname6", CGROUP_SOCK_ADDR, EBPF_CGROUP_INET6_GETSOCKNAME, EXACT | EXP),
-	DEF("cgroup/getsockname_unix", CGROUP_SOCK_ADDR, EBPF_CGROUP_UNIX_GETSOCKNAME, EXACT | EXP),
-	DEF("cgroup/sysctl", CGROUP_SYSCTL, EBPF_CGROUP_SYSCTL, EXACT | EXP),
-	DEF("cgroup/getsockopt", CGROUP_SOCKOPT, EBPF_CGROUP_GETSOCKOPT, EXACT | EXP),
-	DEF("cgroup/setsockopt", CGROUP_SOCKOPT, EBPF_CGROUP_SETSOCKOPT, EXACT | EXP),
-	DEF("cgroup/dev", CGROUP_DEVICE, EBPF_CGROUP_DEVICE, EXACT | EXP),
-
-	DEF("struct_ops", STRUCT_OPS, NONE, PLUS),
-	DEF("struct_ops.s", STRUCT_OPS, NONE, PLUS | SLEEP),
-};
+static const struct eb_sec_def sec_defs[] = { SEC_DEFS(DEF) };
+/*
+ * Each rule's first character, in table order: a lookup finds the few rules
+ * that can match with memchr instead of reading every rule's prefix.
+ */
+static const char sec_first[] = { SEC_DEFS(FIRST) };
+#define TWO_CHARS(pfx, ptype, atype, fl) _Static_assert(sizeof(pfx) > 2, "prefix " pfx " is shorter than 2");
+SEC_DEFS(TWO_CHARS)
 
 static bool sec_def_matches(const struct eb_sec_def *d, const char *name, const char **target)
 {
 	size_t len;
 
-	/* Most entries differ in the first character: skip them without strlen/strncmp. */
-	if (name[0] != d->prefix[0])
+	/*
+	 * The caller found the first characters equal (sec_first); most rules
+	 * sharing it differ in the second (every prefix has one), and are
+	 * skipped without strlen/strncmp.
+	 */
+	if (name[1] != d->prefix[1])
 		return false;
 	len = strlen(d->prefix);
 	if (strncmp(name, d->prefix, len) != 0)
@@ -180,9 +194,12 @@ const struct eb_sec_def *eb_sec_def_find(const char *sec_name, const char **targ
 	*target = "";
 	if (!sec_name)
 		return NULL;
-	for (size_t i = 0; i < sizeof(sec_defs) / sizeof(sec_defs[0]); i++) {
-		if (sec_def_matches(&sec_defs[i], sec_name, target))
-			return &sec_defs[i];
+	for (const char *p = sec_first; (p = memchr(p, sec_name[0], sizeof(sec_first) - (size_t)(p - sec_first)));
+	     p++) {
+		const struct eb_sec_def *d = &sec_defs[p - sec_first];
+
+		if (sec_def_matches(d, sec_name, target))
+			return d;
 	}
 	*target = "";
 	return NULL;
