@@ -110,8 +110,11 @@ struct todo {
 	uint32_t small_refs[16];
 };
 
-/* Grow *v (whose first storage is `small`, not to be freed) to hold one more element. */
-static __attribute__((noinline)) int grow_list(void **v, size_t *cap, size_t nr, void *small, size_t elem)
+/*
+ * Grow *v (whose first storage is `small`, not to be freed) to hold one more
+ * element. Called only when full.
+ */
+static int grow_list(void **v, size_t *cap, size_t nr, void *small, size_t elem)
 {
 	void *p = *v == small ? NULL : *v;
 
@@ -123,7 +126,7 @@ static __attribute__((noinline)) int grow_list(void **v, size_t *cap, size_t nr,
 	return 0;
 }
 
-static inline int push_edge(struct todo *td, uint32_t from, uint32_t to)
+static inline __attribute__((always_inline)) int add_edge(struct todo *td, uint32_t from, uint32_t to)
 {
 	if (td->nr_edges == td->cap_edges &&
 	    grow_list((void **)&td->edges, &td->cap_edges, td->nr_edges, td->small_edges, sizeof(struct edge)))
@@ -132,7 +135,16 @@ static inline int push_edge(struct todo *td, uint32_t from, uint32_t to)
 	return 0;
 }
 
-static inline int push_ref(struct todo *td, uint32_t id)
+/*
+ * Set-asides of the rarer kinds: called, not inlined at each of their sites
+ * (the pointer-like kinds, most of them, share one inlined site).
+ */
+static __attribute__((noinline)) int push_edge(struct todo *td, uint32_t from, uint32_t to)
+{
+	return add_edge(td, from, to);
+}
+
+static __attribute__((noinline)) int push_ref(struct todo *td, uint32_t id)
 {
 	if (td->nr_refs == td->cap_refs &&
 	    grow_list((void **)&td->refs, &td->cap_refs, td->nr_refs, td->small_refs, sizeof(uint32_t)))
@@ -185,15 +197,35 @@ static inline void screen_int(struct folds *s, const struct btf_type *t)
 		  (enc > BTF_INT_BOOL);
 }
 
-static inline void screen_datasec(struct folds *s, const struct btf_type *t, uint32_t vlen)
+/*
+ * The kind of own type `ref` if it precedes the type being screened (its
+ * offset is already in the table), else -1: a reference back can have its
+ * kind checked on the spot, without setting the referrer aside.
+ */
+static inline int kind_before(const uint8_t *types, const uint32_t *offs, uint32_t start, uint32_t idx, uint32_t ref)
+{
+	return ref - start < idx ? (int)btf_kind((const void *)(types + offs[ref - start])) : -1;
+}
+
+/* DATASEC: named; entries of VARs (or FUNCs) whose ranges do not wrap. Returns whether an entry refers forward. */
+static inline bool screen_datasec(struct folds *s, const struct btf_type *t, uint32_t vlen, const uint8_t *types,
+				  const uint32_t *offs, uint32_t start, uint32_t idx)
 {
 	const struct btf_var_secinfo *v = btf_secinfos(t);
+	bool later = false;
 
 	s->bad |= !t->name_off;
 	for (uint32_t i = 0; i < vlen; i++) {
+		int k = kind_before(types, offs, start, idx, v[i].type);
+
 		s->max_ref1 = umax(s->max_ref1, v[i].type - 1);
 		s->bad |= (uint64_t)v[i].offset + v[i].size > UINT32_MAX;
+		if (k < 0)
+			later = true;
+		else
+			s->bad |= k != BTF_KIND_VAR && k != BTF_KIND_FUNC;
 	}
+	return later;
 }
 
 /*
@@ -233,7 +265,9 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		const size_t rest = (size_t)(end - p) - sizeof(*t);
 		uint32_t id, extra;
 
-#define ID() (start + (uint32_t)(o - offs) - 1)
+/* The record's index in the table, and its id (o is past its entry already). */
+#define IDX() ((uint32_t)(o - offs) - 1)
+#define ID() (start + IDX())
 /* This id is the target of the previous record's forward reference: set the edge aside. */
 #define FWD_TARGET()                                                  \
 	do {                                                          \
@@ -261,8 +295,12 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			s->max_refv = umax(s->max_refv, t->type);
 			extra = 0;
 			id = ID();
-			FWD_TARGET();
-			FWD_REF(t->type);
+			if (id == fwd_next && add_edge(td, id - 1, id))
+				return -ENOMEM;
+			if (t->type == id + 1)
+				fwd_next = id + 1;
+			else if (t->type >= id && add_edge(td, id, t->type))
+				return -ENOMEM;
 			break;
 		case BTF_KIND_STRUCT: case BTF_KIND_UNION:
 			extra = vlen * (uint32_t)sizeof(struct btf_member);
@@ -320,15 +358,19 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			s->bad |= (info & VLEN_KFLAG) | (t->size > 16) | ((~FLOAT_SIZES >> (t->size & 31)) & 1) |
 				  !t->name_off;
 			break;
-		case BTF_KIND_FUNC:
+		case BTF_KIND_FUNC: {
+			/* its type must be a FUNC_PROTO (which ends its chain); clang emits that first */
+			int k = kind_before(types, offs, start, IDX(), t->type);
+
 			extra = 0;
-			s->bad |= (vlen > BTF_FUNC_EXTERN) | !t->name_off;
+			s->bad |= (vlen > BTF_FUNC_EXTERN) | !t->name_off | (k >= 0 && k != BTF_KIND_FUNC_PROTO);
 			s->max_ref1 = umax(s->max_ref1, t->type - 1);
 			id = ID();
 			FWD_TARGET();
-			if (push_ref(td, id))	/* its type must be a FUNC_PROTO (which ends its chain) */
+			if (k < 0 && push_ref(td, id))
 				return -ENOMEM;
 			break;
+		}
 		case BTF_KIND_VAR:
 			extra = sizeof(struct btf_var);
 			if (extra > rest)
@@ -344,13 +386,13 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			extra = vlen * (uint32_t)sizeof(struct btf_var_secinfo);
 			if (extra > rest)
 				return 1;
-			screen_datasec(s, t, vlen);
 			id = ID();
 			if (btf->nr_datasecs < EB_BTF_LISTED_DATASECS)
 				btf->datasec_ids[btf->nr_datasecs++] = id;
 			else
 				btf->datasecs_listed = false;
-			if (push_ref(td, id))	/* its entries must be VARs or FUNCs */
+			/* entries after it have their kinds checked in the second step */
+			if (screen_datasec(s, t, vlen, types, offs, start, IDX()) && push_ref(td, id))
 				return -ENOMEM;
 			break;
 		case BTF_KIND_DECL_TAG:
@@ -372,6 +414,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			return 1;
 		}
 		p += sizeof(*t) + extra;
+#undef IDX
 #undef ID
 #undef FWD_TARGET
 #undef FWD_REF
@@ -397,12 +440,17 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 
 /*
  * Second step, over what the first set aside: referenced kinds, then reference
- * cycles. Most forward edges point at a type that ends a chain (a pointer to a
- * struct defined later): one look at its kind settles those, without the
- * walk's state array.
+ * cycles. A cycle holds at least one forward edge, and from that edge's target
+ * the chain comes back to its source. Most chains end within a step or two (a
+ * pointer to a const struct, an array of ints): followed here without the
+ * walk's state array, they settle their edge. A chain longer than that goes to
+ * the state walk, which keeps the whole step linear.
  */
+#define SHORT_CHAIN 8
+
 static int screen_refs(const struct ebpf_btf *btf, const struct todo *td)
 {
+	const uint32_t start = btf->start_id;
 	uint8_t small[256], *state = NULL;
 	int ret = 0;
 
@@ -410,17 +458,30 @@ static int screen_refs(const struct ebpf_btf *btf, const struct todo *td)
 		if (eb_btf_check_ref_kind(btf, td->refs[i], eb_btf_own_type(btf, td->refs[i])))
 			return 1;
 	for (size_t i = 0; i < td->nr_edges && !ret; i++) {
-		uint32_t from = td->edges[i].from, to = td->edges[i].to;
+		uint32_t from = td->edges[i].from, cur = td->edges[i].to;
 
-		if (to < btf->start_id || !eb_btf_chain_kind(btf_kind(eb_btf_own_type(btf, to))))
-			continue;
-		if (!state) {
-			state = btf->nr <= sizeof(small) ? memset(small, 0, btf->nr) : eb_calloc(btf->nr, 1);
-			if (!state)
-				return -ENOMEM;
+		for (unsigned steps = 0; cur >= start; steps++) {
+			const struct btf_type *t = eb_btf_own_type(btf, cur);
+
+			if (!eb_btf_chain_kind(btf_kind(t)))
+				break;
+			if (cur == from) {
+				ret = 1;
+				break;
+			}
+			if (steps < SHORT_CHAIN) {
+				cur = eb_btf_chain_next(t);
+				continue;
+			}
+			if (!state) {
+				state = btf->nr <= sizeof(small) ? memset(small, 0, btf->nr) : eb_calloc(btf->nr, 1);
+				if (!state)
+					return -ENOMEM;
+			}
+			if (state[from - start] == EB_CHAIN_UNSEEN && eb_btf_walk_chain(btf, state, from))
+				ret = 1;
+			break;
 		}
-		if (state[from - btf->start_id] == EB_CHAIN_UNSEEN && eb_btf_walk_chain(btf, state, from))
-			ret = 1;
 	}
 	if (state != small)
 		eb_free(state);
