@@ -56,6 +56,10 @@ static inline uint32_t umax(uint32_t a, uint32_t b)
 #define INT_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8) | (1u << 16))
 #define FLOAT_SIZES ((1u << 2) | (1u << 4) | (1u << 8) | (1u << 12) | (1u << 16))
 #define ENUM_SIZES ((1u << 1) | (1u << 2) | (1u << 4) | (1u << 8))
+/* Non-zero unless `size` is one of `mask`'s (no mask allows 32 or more). */
+#define SIZE_NOT_IN(mask, size) (((size) & ~31u) | ((~(mask) >> ((size) & 31)) & 1))
+/* The int encodings allowed, as a mask over the 4-bit encoding: none, SIGNED, CHAR, BOOL. */
+#define ENCODINGS ((1u << 0) | (1u << BTF_INT_SIGNED) | (1u << BTF_INT_CHAR) | (1u << BTF_INT_BOOL))
 /* The vlen and kind_flag bits of `info`. */
 #define VLEN_KFLAG 0x8000ffffu
 
@@ -177,7 +181,7 @@ static inline void screen_enum(struct folds *s, const struct btf_type *t, uint32
 	const uint8_t *r = btf_type_extra(t);
 	uint32_t names = 0;
 
-	s->bad |= (t->size > 8) | ((~ENUM_SIZES >> (t->size & 31)) & 1);
+	s->bad |= SIZE_NOT_IN(ENUM_SIZES, t->size);
 	for (uint32_t i = 0; i < vlen; i++) {
 		uint32_t off;
 
@@ -191,10 +195,12 @@ static inline void screen_int(struct folds *s, const struct btf_type *t)
 {
 	uint32_t info = btf_int_info(t), enc = BTF_INT_ENCODING(info);
 
-	s->bad |= (t->info & VLEN_KFLAG) | (t->size > 16) | ((~INT_SIZES >> (t->size & 31)) & 1) |
-		  (info & 0xf000ff00u) | (BTF_INT_BITS(info) > 128) |
-		  (BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8) | (enc & (enc - 1)) |
-		  (enc > BTF_INT_BOOL);
+	/*
+	 * Once the size is one of the masks', offset + bits <= size * 8 also keeps
+	 * bits <= 128; the encodings allowed are none or one of signed, char, bool.
+	 */
+	s->bad |= (t->info & VLEN_KFLAG) | SIZE_NOT_IN(INT_SIZES, t->size) | (info & 0xf000ff00u) |
+		  (BTF_INT_OFFSET(info) + BTF_INT_BITS(info) > t->size * 8) | ((~ENCODINGS >> enc) & 1);
 }
 
 /*
@@ -355,8 +361,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			break;
 		case BTF_KIND_FLOAT:
 			extra = 0;
-			s->bad |= (info & VLEN_KFLAG) | (t->size > 16) | ((~FLOAT_SIZES >> (t->size & 31)) & 1) |
-				  !t->name_off;
+			s->bad |= (info & VLEN_KFLAG) | SIZE_NOT_IN(FLOAT_SIZES, t->size) | !t->name_off;
 			break;
 		case BTF_KIND_FUNC: {
 			/* its type must be a FUNC_PROTO (which ends its chain); clang emits that first */
