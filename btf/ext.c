@@ -340,8 +340,11 @@ static int parse_new(const void *data, size_t size, bool swap, const struct ebpf
 	for (int t = 0; t < 3 && !err; t++) {
 		uint32_t room = EXT_STACK_SECS - used;
 
-		err = read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], first + used, room,
-				 &cnt[t]);
+		cnt[t] = 0;
+		/* An absent table (core_relo, mostly) costs no call. */
+		if (len[t])
+			err = read_table(data, swap, btf, (enum eb_btf_ext_table)t, start[t], len[t], first + used,
+					 room, &cnt[t]);
 		used += cnt[t] < room ? cnt[t] : room;
 	}
 	if (err) {
