@@ -18,9 +18,17 @@ static int cmp_secinfo(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+/* A name in this BTF's own strings (an object's all are) is read in place, not by a call each. */
+static inline const char *name_of(const struct ebpf_btf *btf, const struct btf_type *t)
+{
+	uint32_t own = t->name_off - btf->start_str;
+
+	return own < btf->strs_len ? btf->strs + own : eb_btf_name(btf, t);
+}
+
 static int fix_one(struct ebpf_btf *btf, struct btf_type *t, const struct eb_btf_fixup_cb *cb)
 {
-	const char *sec = eb_btf_name(btf, t);
+	const char *sec = name_of(btf, t);
 	struct btf_var_secinfo *v = (struct btf_var_secinfo *)(t + 1);
 	unsigned vlen = btf_vlen(t);
 	uint32_t size;
@@ -35,7 +43,7 @@ static int fix_one(struct ebpf_btf *btf, struct btf_type *t, const struct eb_btf
 	t->size = size;
 	for (unsigned i = 0; i < vlen; i++) {
 		const struct btf_type *var = eb_btf_type(btf, v[i].type);
-		const char *name = eb_btf_name(btf, var);
+		const char *name = name_of(btf, var);
 		uint32_t off;
 
 		if (btf_kind(var) != BTF_KIND_VAR)
