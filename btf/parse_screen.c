@@ -244,8 +244,9 @@ static inline bool screen_datasec(struct folds *s, const struct btf_type *t, uin
  */
 static int screen_records(struct ebpf_btf *btf, struct todo *td)
 {
-	const uint8_t *types = btf->types, *p = types, *end = types + btf->types_len;
+	const uint8_t *types = btf->types, *p = types;
 	const uint32_t len = btf->types_len, start = btf->start_id;
+	size_t left = len;	/* bytes from p to the section's end */
 	/* Records are at least 12 bytes: room for the most there can be, so no check per record. */
 	size_t cap = len / sizeof(struct btf_type) + 1;
 	/*
@@ -264,11 +265,11 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		return -ENOMEM;
 	btf->offs = offs;
 	btf->datasecs_listed = true;
-	for (o = offs; end - p >= (ptrdiff_t)sizeof(struct btf_type);) {
+	for (o = offs; left >= sizeof(struct btf_type);) {
 		const struct btf_type *t = (const void *)p;
 		const uint32_t info = t->info, vlen = info & 0xffff, off = (uint32_t)(p - types);
 		/* bytes left for this record's own records */
-		const size_t rest = (size_t)(end - p) - sizeof(*t);
+		const size_t rest = left - sizeof(*t);
 		uint32_t id, extra;
 
 /* The record's index in the table, and its id (o is past its entry already). */
@@ -419,13 +420,14 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 			return 1;
 		}
 		p += sizeof(*t) + extra;
+		left = rest - extra;
 #undef IDX
 #undef ID
 #undef FWD_TARGET
 #undef FWD_REF
 	}
 	/* A few bytes too short for another header: the checking pass says where. */
-	if (p != end)
+	if (left)
 		return 1;
 	nr = (uint32_t)(o - offs);
 	btf->nr = nr;
