@@ -254,7 +254,7 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 	 * its target, the common case) is not set aside: the next record, if it is
 	 * of a kind whose chain could close a cycle, sets the edge aside itself.
 	 */
-	uint32_t *offs, *o, nr, fwd_next = 0;
+	uint32_t *offs, *o, nr, fwd_next = 0, id_bias;
 	struct folds f = { 0 }, *s = &f;
 
 	/* If even that many ids would not fit, let the checking pass say so. */
@@ -265,6 +265,8 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		return -ENOMEM;
 	btf->offs = offs;
 	btf->datasecs_listed = true;
+	/* ID(): start + (o - offs) - 1 with the constant part folded (offs is 4-aligned, so exact mod 2^32) */
+	id_bias = start - 1 - (uint32_t)((uintptr_t)offs >> 2);
 	for (o = offs; left >= sizeof(struct btf_type);) {
 		const struct btf_type *t = (const void *)p;
 		const uint32_t info = t->info, vlen = info & 0xffff, off = (uint32_t)(p - types);
@@ -273,8 +275,8 @@ static int screen_records(struct ebpf_btf *btf, struct todo *td)
 		uint32_t id, extra;
 
 /* The record's index in the table, and its id (o is past its entry already). */
-#define IDX() ((uint32_t)(o - offs) - 1)
-#define ID() (start + IDX())
+#define ID() ((uint32_t)((uintptr_t)o >> 2) + id_bias)
+#define IDX() (ID() - start)
 /* This id is the target of the previous record's forward reference: set the edge aside. */
 #define FWD_TARGET()                                                  \
 	do {                                                          \
