@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "btf_blob.h"
+#include "btf_agree.h"
 #include "btf/btf_internal.h"
 #include "ebpf/spec.h"
 
@@ -69,23 +70,6 @@ static void *member_blob(unsigned vlen, bool kflag, bool padded, unsigned bad_at
 	return raw;
 }
 
-/* eb_btf_parse() (screen first) and the checking pass alone: same result and message. */
-static void agree(const void *raw, size_t size, const char *what)
-{
-	struct ebpf_btf *fast = NULL, *checked = NULL;
-	char msg[512];
-	int ef, ec;
-
-	ef = eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &fast);
-	snprintf(msg, sizeof(msg), "%s", ef ? ebpf_errmsg() : "");
-	ec = eb_btf_parse_checked(raw, size, NULL, EB_BTF_COPY, &checked);
-	ck_assert_msg(ef == ec, "%s: screened %d (%s), checked %d (%s)", what, ef, msg, ec, ec ? ebpf_errmsg() : "");
-	if (ef)
-		ck_assert_msg(strcmp(msg, ebpf_errmsg()) == 0, "%s: '%s' vs '%s'", what, msg, ebpf_errmsg());
-	eb_btf_put(fast);
-	eb_btf_put(checked);
-}
-
 static void every_member_every_field(bool padded)
 {
 	static const enum field bad[] = { F_NAME, F_TYPE_VOID, F_TYPE_PAST, F_OFFSET };
@@ -103,7 +87,7 @@ static void every_member_every_field(bool padded)
 						 bad[f]);
 					ck_assert_msg(eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &btf) == -EINVAL, "%s",
 						      what);
-					agree(raw, size, what);
+					btf_screen_agrees(raw, size, what);
 					free(raw);
 				}
 				for (size_t f = 0; f < sizeof(good) / sizeof(good[0]); f++) {
@@ -160,7 +144,7 @@ START_TEST(test_huge_struct_size)
 			ck_assert_int_eq(err, size >= 0x20000000 ? 0 : -EINVAL);
 			if (err)
 				ck_assert_errmsg_has("BTF: type [2] STRUCT: member lies past the end of the type");
-			agree(raw, len, "huge struct");
+			btf_screen_agrees(raw, len, "huge struct");
 			eb_btf_put(btf);
 			free(raw);
 		}

@@ -12,6 +12,7 @@
 
 #include "testutil.h"
 #include "btf_blob.h"
+#include "btf_agree.h"
 #include "btf/btf_internal.h"
 #include "ebpf/spec.h"
 
@@ -77,28 +78,10 @@ static void rich_blob(struct tblob *b)
 /* eb_btf_parse() and the checking pass alone must agree on everything. */
 static void same_outcome(const void *raw, size_t size, const char *what, unsigned round)
 {
-	struct ebpf_btf *fast = NULL, *checked = NULL;
-	char msg[512];
-	int ef, ec;
+	char label[160];
 
-	ef = eb_btf_parse(raw, size, NULL, EB_BTF_COPY, &fast);
-	snprintf(msg, sizeof(msg), "%s", ef ? ebpf_errmsg() : "");
-	ec = eb_btf_parse_checked(raw, size, NULL, EB_BTF_COPY, &checked);
-	ck_assert_msg(ef == ec, "%s round %u: screened parse %d (%s), checking pass %d (%s)", what, round, ef,
-		      msg, ec, ec ? ebpf_errmsg() : "");
-	if (ef) {
-		ck_assert_msg(strcmp(msg, ebpf_errmsg()) == 0, "%s round %u: '%s' vs '%s'", what, round, msg,
-			      ebpf_errmsg());
-		ck_assert_ptr_null(fast);
-		return;
-	}
-	ck_assert_uint_eq(fast->nr, checked->nr);
-	ck_assert_int_eq(memcmp(fast->offs, checked->offs, fast->nr * sizeof(uint32_t)), 0);
-	ck_assert_int_eq(fast->datasecs_listed, checked->datasecs_listed);
-	ck_assert_uint_eq(fast->nr_datasecs, checked->nr_datasecs);
-	ck_assert_int_eq(memcmp(fast->datasec_ids, checked->datasec_ids, sizeof(fast->datasec_ids)), 0);
-	eb_btf_put(fast);
-	eb_btf_put(checked);
+	snprintf(label, sizeof(label), "%s round %u", what, round);
+	btf_screen_agrees(raw, size, label);
 }
 
 /* Word values likely to break one rule at a time: ids around the edges, sizes, kinds. */
