@@ -30,11 +30,17 @@ static const char *sym_of(const struct patch_ctx *c)
 	return c->r->sym ? c->r->sym : "?";
 }
 
-static int need_ld_imm64(const struct patch_ctx *c, const struct eb_func *f)
+static __attribute__((noinline)) int not_ld_imm64(const struct patch_ctx *c)
+{
+	return eb_err(-EINVAL, "prog '%s': insn %u of section '%s' (symbol '%s') is not a "
+		      "64-bit immediate load", c->prog->name, c->r->insn, c->sec->name, sym_of(c));
+}
+
+/* The test inline, the message out of line: every map tag of every program passes here. */
+static inline int need_ld_imm64(const struct patch_ctx *c, const struct eb_func *f)
 {
 	if (c->out->insns[c->pos].code != EB_INSN_LD_IMM64 || c->r->insn + 1 >= f->off + f->cnt)
-		return eb_err(-EINVAL, "prog '%s': insn %u of section '%s' (symbol '%s') is not a "
-			      "64-bit immediate load", c->prog->name, c->r->insn, c->sec->name, sym_of(c));
+		return not_ld_imm64(c);
 	return 0;
 }
 
@@ -245,48 +251,49 @@ static int patch_kfunc_call(struct patch_ctx *c)
 	return 0;
 }
 
+/*
+ * The tags other than maps and data, which most programs never have: out of
+ * line, so the loop over a program's tags keeps its few values in registers.
+ */
+static __attribute__((noinline)) int patch_rare(struct patch_ctx *c, const struct eb_func *f)
+{
+	switch (c->r->kind) {
+	case EBPF_RELOC_KCONFIG:
+		return patch_kconfig(c, f);
+	case EBPF_RELOC_KSYM_VAR:
+	case EBPF_RELOC_KFUNC_ADDR:
+		return patch_ksym_load(c, f);
+	case EBPF_RELOC_KFUNC_CALL:
+		return patch_kfunc_call(c);
+	default:
+		return eb_err(-EINVAL, "prog '%s': insn %u of section '%s': unknown relocation kind %d",
+			      c->prog->name, c->r->insn, c->sec->name, (int)c->r->kind);
+	}
+}
+
 int eb_relo_patch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *prog,
 		  const struct eb_relo_env *env, const struct eb_extern_res *res, const int *map_fds,
 		  const struct eb_linked *lk, struct eb_relo_prog *out)
 {
 	struct patch_ctx c = { .spec = spec, .prog = prog, .res = res, .map_fds = map_fds, .out = out };
+	const struct eb_placed *p = lk->placed, *placed_end = p + lk->placed_cnt;
 
 	(void)env;
-	for (uint32_t i = 0; i < lk->placed_cnt; i++) {
-		const struct eb_placed *p = &lk->placed[i];
+	for (; p < placed_end; p++) {
 		const struct eb_func *f = &spec->funcs[p->func];
-		const struct eb_reloc *rel = p->rel;
-		uint32_t n = p->rel_cnt;
+		const struct eb_reloc *r = p->rel, *end = r + p->rel_cnt;
 
 		c.sec = &spec->secs[f->sec];
-		for (uint32_t k = 0; k < n; k++) {
+		for (; r < end; r++) {
 			int err;
 
-			c.r = &rel[k];
-			c.pos = p->start + (rel[k].insn - f->off);
-			switch (rel[k].kind) {
-			case EBPF_RELOC_CALL:
-			case EBPF_RELOC_FUNC_ADDR:
-				continue;	/* linked by eb_relo_link() */
-			case EBPF_RELOC_MAP:
-			case EBPF_RELOC_DATA:
-				err = patch_map(&c, f);
-				break;
-			case EBPF_RELOC_KCONFIG:
-				err = patch_kconfig(&c, f);
-				break;
-			case EBPF_RELOC_KSYM_VAR:
-			case EBPF_RELOC_KFUNC_ADDR:
-				err = patch_ksym_load(&c, f);
-				break;
-			case EBPF_RELOC_KFUNC_CALL:
-				err = patch_kfunc_call(&c);
-				break;
-			default:
-				err = eb_err(-EINVAL, "prog '%s': insn %u of section '%s': unknown "
-					     "relocation kind %d", prog->name, rel[k].insn, c.sec->name,
-					     (int)rel[k].kind);
-			}
+			/* calls and function addresses were linked by eb_relo_link() */
+			if (r->kind == EBPF_RELOC_CALL || r->kind == EBPF_RELOC_FUNC_ADDR)
+				continue;
+			c.r = r;
+			c.pos = p->start + (r->insn - f->off);
+			err = r->kind == EBPF_RELOC_MAP || r->kind == EBPF_RELOC_DATA ? patch_map(&c, f) :
+										  patch_rare(&c, f);
 			if (err)
 				return err;
 		}
