@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "lib/alloc.h"
 #include "lib/error.h"
@@ -36,9 +35,8 @@ int eb_relo_program_cursor(const struct ebpf_spec *spec, const struct ebpf_prog_
 	struct eb_linked lk;
 	int err;
 
-	memset(out, 0, sizeof(*out));
-	out->scratch = scratch;
-	out->scratch_size = scratch ? size : 0;
+	/* an assignment, not memset: a fixed-count clear without memset's alignment prologue */
+	*out = (struct eb_relo_prog){ .scratch = scratch, .scratch_size = scratch ? size : 0 };
 	if (spec->foreign_endian)
 		return eb_err(-EINVAL, "prog '%s': the object is in the foreign byte order and can "
 			      "only be inspected", prog->name);
@@ -62,12 +60,14 @@ int eb_relo_program_cursor(const struct ebpf_spec *spec, const struct ebpf_prog_
 	return err;
 }
 
-/* Free an output array unless it lives in the caller's scratch. */
+/*
+ * Free an output array unless it lives in the caller's scratch: one unsigned
+ * compare, since an address below the scratch wraps to a large offset and
+ * scratch_size is 0 without a scratch (eb_relo_program_cursor sets both).
+ */
 static void free_array(const struct eb_relo_prog *out, void *p)
 {
-	uintptr_t lo = (uintptr_t)out->scratch, at = (uintptr_t)p;
-
-	if (p && (!out->scratch || at < lo || at - lo >= out->scratch_size))
+	if (p && (uintptr_t)p - (uintptr_t)out->scratch >= out->scratch_size)
 		eb_free(p);
 }
 
@@ -90,5 +90,5 @@ void eb_relo_prog_free(struct eb_relo_prog *out)
 			eb_free(out->notes[i].what);
 		eb_free(out->notes);
 	}
-	memset(out, 0, sizeof(*out));
+	*out = (struct eb_relo_prog){ 0 };
 }
