@@ -32,11 +32,16 @@ void eb_obj_name(char dst[EB_OBJ_NAME_LEN], const char *src)
 	if (!src)
 		return;
 	for (size_t n = 0; n < EB_OBJ_NAME_LEN - 1; n++) {
-		unsigned char c = (unsigned char)src[n];
+		signed char c = (signed char)src[n];
 
-		if (!c)
-			break;
-		dst[n] = c < 128 ? map[c] : '_';
+		/* one test for both rare cases: the end, or a byte outside ASCII */
+		if (c <= 0) {
+			if (!c)
+				break;
+			dst[n] = '_';
+			continue;
+		}
+		dst[n] = map[c];
 	}
 }
 
@@ -106,7 +111,8 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 	 * Named unless the kernel is known to refuse names (before 4.15): a refusal
 	 * is probed and retried below, so a fresh process runs no name probe.
 	 */
-	bool named = eb_feature_cached(EB_FEAT_PROG_NAME) != EB_NO;
+	enum eb_answer names = eb_feature_cached(EB_FEAT_PROG_NAME);
+	bool named = names != EB_NO;
 	if (named)
 		eb_obj_name(a.prog_name, prog->name);
 	/*
@@ -126,8 +132,7 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 	}
 
 	int fd = eb_sys_prog_load(&a);
-	if (fd < 0 && named && a.prog_name[0] && !eb_probe_inconclusive(fd) &&
-	    eb_feature_cached(EB_FEAT_PROG_NAME) == EB_UNKNOWN &&
+	if (fd < 0 && names == EB_UNKNOWN && a.prog_name[0] && !eb_probe_inconclusive(fd) &&
 	    eb_feature(EB_FEAT_PROG_NAME) == EB_NO) {
 		/* a kernel older than program names refuses any: load unnamed */
 		named = false;
@@ -135,7 +140,8 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 		fd = eb_sys_prog_load(&a);
 	}
 	if (fd >= 0) {
-		if (named && a.prog_name[0])
+		/* learned once: a kernel that took a name takes names */
+		if (names == EB_UNKNOWN && named && a.prog_name[0])
 			eb_feature_learned(EB_FEAT_PROG_NAME, EB_YES);
 		return fd;
 	}
