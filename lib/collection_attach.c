@@ -104,7 +104,8 @@ void eb_coll_attach_prefetch(struct ebpf_collection *coll)
 	size_t n = 0;
 
 	for (uint32_t i = 0; i < coll->prog_cnt; i++)
-		n += coll->progs[i].selected && attach_lookup(&coll->progs[i], &prefix, &kind) == 1;
+		n += coll->progs[i].selected && eb_coll_attaches_by_btf(&coll->progs[i]) &&
+		     attach_lookup(&coll->progs[i], &prefix, &kind) == 1;
 	/* one program: its own lookup costs the same as a pass */
 	if (n < 2)
 		return;

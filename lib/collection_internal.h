@@ -128,6 +128,16 @@ int eb_prog_load_copy(const struct ebpf_prog *prog, eb_prog_rewrite_fn rewrite, 
  */
 int eb_coll_attach_btf(struct ebpf_prog *prog);
 /*
+ * The program types eb_coll_attach_btf() has anything to do for (tracing, LSM,
+ * and freplace, which it refuses): tested inline so the other programs of a
+ * load make no call.
+ */
+static inline bool eb_coll_attaches_by_btf(const struct ebpf_prog *prog)
+{
+	return prog->type == EBPF_PROG_TYPE_TRACING || prog->type == EBPF_PROG_TYPE_LSM ||
+	       prog->type == EBPF_PROG_TYPE_EXT;
+}
+/*
  * Look up the attach targets of all selected programs in one pass over kernel
  * BTF (when there are several); what is not found is left to
  * eb_coll_attach_btf(), which explains it.
