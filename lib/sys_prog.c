@@ -13,9 +13,10 @@
 
 int eb_sys_prog_load(struct eb_attr_prog_load *attr)
 {
-	int fd = -EAGAIN;
-	for (int i = 0; i < PROG_LOAD_TRIES && fd == -EAGAIN; i++)
+	int fd, tries = PROG_LOAD_TRIES;
+	do
 		fd = eb_sys_bpf_fd(EB_BPF_PROG_LOAD, attr, sizeof(*attr));
+	while (fd == -EAGAIN && --tries);
 	return fd;
 }
 
