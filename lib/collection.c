@@ -464,7 +464,7 @@ static int load_program(struct ebpf_prog *p, const int *map_fds, struct eb_relo_
 		.line_info = relo.line_info, .line_info_cnt = relo.line_info_cnt,
 	};
 	int fd = eb_prog_load_image(p, &relo, &img, &p->log);
-	eb_relo_prog_free(&relo);
+	eb_relo_prog_release(&relo);	/* (not cleared: it goes out of scope) */
 	if (fd < 0) {
 		prog_fail(p, fd);
 		return fd;

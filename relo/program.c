@@ -71,10 +71,8 @@ static void free_array(const struct eb_relo_prog *out, void *p)
 		eb_free(p);
 }
 
-void eb_relo_prog_free(struct eb_relo_prog *out)
+void eb_relo_prog_release(struct eb_relo_prog *out)
 {
-	if (!out)
-		return;
 	free_array(out, out->insns);
 	free_array(out, out->func_info);
 	free_array(out, out->line_info);
@@ -90,5 +88,12 @@ void eb_relo_prog_free(struct eb_relo_prog *out)
 			eb_free(out->notes[i].what);
 		eb_free(out->notes);
 	}
+}
+
+void eb_relo_prog_free(struct eb_relo_prog *out)
+{
+	if (!out)
+		return;
+	eb_relo_prog_release(out);
 	*out = (struct eb_relo_prog){ 0 };
 }

@@ -149,6 +149,12 @@ int eb_relo_program(const struct ebpf_spec *spec, const struct ebpf_prog_spec *p
 		    const struct eb_relo_env *env, const struct eb_extern_res *res,
 		    const int *map_fds, struct eb_relo_prog *out);
 void eb_relo_prog_free(struct eb_relo_prog *out);
+/*
+ * What eb_relo_prog_free() frees, without clearing `out` afterwards: for a
+ * result dropped at once (a collection load's, on its stack), which is
+ * cleared again when it is next filled. `out` must not be used afterwards.
+ */
+void eb_relo_prog_release(struct eb_relo_prog *out);
 
 /*
  * The same, for a result that is used and dropped at once (a collection load:
