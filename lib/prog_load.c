@@ -100,7 +100,7 @@ int eb_prog_load_image(const struct ebpf_prog *prog, const struct eb_relo_prog *
 					(uint32_t)prog->attach_type : 0,
 		.insns = eb_ptr(img->insns),
 		.insn_cnt = img->insn_cnt,
-		.license = eb_ptr(coll->license ? coll->license : ""),
+		.license = eb_ptr(coll->license),	/* never NULL: "" without one (setup_objects) */
 		/* only kprobes (before 5.0) check it: uname is asked for them alone */
 		.kern_version = coll->kern_version ? coll->kern_version :
 				prog->type == EBPF_PROG_TYPE_KPROBE ? eb_kernel_version() : 0,
