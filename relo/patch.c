@@ -281,7 +281,8 @@ int eb_relo_patch(const struct ebpf_spec *spec, const struct ebpf_prog_spec *pro
 	(void)env;
 	for (; p < placed_end; p++) {
 		const struct eb_func *f = &spec->funcs[p->func];
-		const struct eb_reloc *r = p->rel, *end = r + p->rel_cnt;
+		/* no tags: rel is NULL, and NULL + 0 is undefined in C */
+		const struct eb_reloc *r = p->rel, *end = r ? r + p->rel_cnt : r;
 
 		c.sec = &spec->secs[f->sec];
 		for (; r < end; r++) {
