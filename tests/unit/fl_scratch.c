@@ -12,33 +12,19 @@
 
 #include "lib/spec.h"
 #include "relo/relo.h"
+#include "relo_fixture.h"
 #include "testutil.h"
 
-struct fixture {
-	struct ebpf_spec *spec;
-	struct eb_relo_env env;
-	struct eb_extern_res *res;
-	int fds[16];
-};
-
-static struct fixture F;
+static struct relo_fixture F;
 
 static void fixture_teardown(void)
 {
-	if (F.spec)
-		eb_relo_externs_free(F.res, F.spec->extern_cnt);
-	ebpf_spec_free(F.spec);
-	memset(&F, 0, sizeof(F));
+	relo_fixture_close(&F);
 }
 
 static void open_obj(const char *obj)
 {
-	memset(&F, 0, sizeof(F));
-	ck_assert_msg(ebpf_spec_open_file(testobj(obj), NULL, &F.spec) == 0, "%s: %s", obj, ebpf_errmsg());
-	ck_assert_uint_le(F.spec->map_cnt, 16);
-	for (int i = 0; i < 16; i++)
-		F.fds[i] = 100 + i;
-	ck_assert_int_eq(eb_relo_resolve_externs(F.spec, &F.env, &F.res), 0);
+	relo_fixture_open(&F, obj);
 }
 
 static bool in_buf(const void *p, const void *buf, size_t size)

@@ -19,42 +19,28 @@
 #include "lib/spec.h"
 #include "lib/sys.h"
 #include "relo/relo.h"
+#include "relo_fixture.h"
 #include "testutil.h"
 
 #define MAX_PROGS 64
 
-struct fixture {
-	struct ebpf_spec *spec;
-	struct eb_relo_env env;
-	struct eb_extern_res *res;
-	int fds[16];
-	struct eb_relo_prog ref[MAX_PROGS];	/* each program alone, no cursor */
-};
-
-static struct fixture F;
+static struct relo_fixture F;
+static struct eb_relo_prog ref[MAX_PROGS];	/* each program alone, no cursor */
 
 static void fixture_teardown(void)
 {
 	for (uint32_t i = 0; i < MAX_PROGS; i++)
-		eb_relo_prog_free(&F.ref[i]);
-	if (F.spec)
-		eb_relo_externs_free(F.res, F.spec->extern_cnt);
-	ebpf_spec_free(F.spec);
-	memset(&F, 0, sizeof(F));
+		eb_relo_prog_free(&ref[i]);
+	relo_fixture_close(&F);
 }
 
 /* Open `obj` and relocate each program alone (the reference). */
 static void open_obj(const char *obj)
 {
-	memset(&F, 0, sizeof(F));
-	ck_assert_msg(ebpf_spec_open_file(testobj(obj), NULL, &F.spec) == 0, "%s: %s", obj, ebpf_errmsg());
-	ck_assert_uint_le(F.spec->map_cnt, 16);
+	relo_fixture_open(&F, obj);
 	ck_assert_uint_le(F.spec->prog_cnt, MAX_PROGS);
-	for (int i = 0; i < 16; i++)
-		F.fds[i] = 100 + i;
-	ck_assert_int_eq(eb_relo_resolve_externs(F.spec, &F.env, &F.res), 0);
 	for (uint32_t i = 0; i < F.spec->prog_cnt; i++)
-		ck_assert_msg(eb_relo_program(F.spec, F.spec->progs[i], &F.env, F.res, F.fds, &F.ref[i]) == 0,
+		ck_assert_msg(eb_relo_program(F.spec, F.spec->progs[i], &F.env, F.res, F.fds, &ref[i]) == 0,
 			      "%s: %s", F.spec->progs[i]->name, ebpf_errmsg());
 }
 
@@ -82,7 +68,7 @@ static void check_with_cursor(uint32_t i, struct eb_relo_cursor *cur)
 
 	ck_assert_msg(eb_relo_program_cursor(F.spec, F.spec->progs[i], &F.env, F.res, F.fds, cur, buf, sizeof(buf),
 					     &out) == 0, "%s: %s", F.spec->progs[i]->name, ebpf_errmsg());
-	assert_same(&out, &F.ref[i], F.spec->progs[i]->name);
+	assert_same(&out, &ref[i], F.spec->progs[i]->name);
 	eb_relo_prog_free(&out);
 }
 
@@ -97,7 +83,7 @@ START_TEST(cursor_in_order_equals_alone)
 	open_obj(objects[_i]);
 	for (uint32_t i = 0; i < F.spec->prog_cnt; i++) {
 		check_with_cursor(i, &cur);
-		with_lines += F.ref[i].line_info_cnt > 0;
+		with_lines += ref[i].line_info_cnt > 0;
 	}
 	/* the cursor was used: it points past the last program's line records */
 	if (with_lines) {
@@ -206,7 +192,7 @@ START_TEST(unordered_records_refused_with_cursor)
 	open_obj("ld_many");
 	/* a program with at least 3 line records, whose second and third are swapped below */
 	for (uint32_t i = 0; i < F.spec->prog_cnt && p == UINT32_MAX; i++)
-		if (F.ref[i].line_info_cnt >= 3 && F.ref[i].insn_cnt ==
+		if (ref[i].line_info_cnt >= 3 && ref[i].insn_cnt ==
 		    F.spec->funcs[F.spec->progs[i]->func].cnt)
 			p = i;
 	ck_assert_uint_ne(p, UINT32_MAX);
