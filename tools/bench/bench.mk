@@ -27,7 +27,8 @@ endif
 
 # Object open / full load / scaling (load_bench.c): heap accounting and helpers always,
 # the libbpf side when installed. Its inputs are compiled into $(BENCH_IN) below.
-load_BENCH_SRCS := tools/bench/bench_heap.c tools/bench/bench_util.c tools/bench/load_bench_report.c
+load_BENCH_SRCS := tools/bench/bench_heap.c tools/bench/bench_util.c tools/bench/load_bench_report.c \
+		   tools/bench/io_floor.c
 ifeq ($(shell $(PKG_CONFIG) --exists libbpf && echo yes),yes)
 load_BENCH_FLAGS := -DHAVE_LIBBPF
 load_BENCH_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)

@@ -231,6 +231,18 @@ static int measure_open(struct input *in, int runs)
 	}
 	in->open_ratio_cpu = bench_median(rc, runs);
 	in->open_ratio_insns = bench_median(ri, runs);
+	/* The floor, sampled like the opens (after a warm-up call that sizes its buffer). */
+	if (io_floor(in->path))
+		return -1;
+	for (int r = 0; r < runs; r++) {
+		double c0 = bench_thread_cpu_us();
+
+		for (int k = 0; k < reps; k++)
+			if (io_floor(in->path))
+				return -1;
+		rc[r] = (bench_thread_cpu_us() - c0) / reps;
+	}
+	in->open_floor = bench_median(rc, runs);
 	return 0;
 }
 

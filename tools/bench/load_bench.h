@@ -14,6 +14,9 @@
 int lb_open(const char *path);
 int lb_load(const char *path, int *progs);
 
+/* The open's I/O floor (io_floor.c): the reads any loader does, no parse. 0 or -1. */
+int io_floor(const char *path);
+
 enum side { OURS, LIBBPF, NSIDES };
 extern const int nsides;	/* 2 with libbpf, 1 without */
 extern const char *const side_name[NSIDES];
@@ -34,6 +37,7 @@ struct input {
 	int open_ok;
 	double open_cpu[NSIDES], open_insns[NSIDES], open_ratio_cpu, open_ratio_insns;
 	size_t open_heap[NSIDES];
+	double open_floor;		/* io_floor(), thread CPU us per call (median) */
 	/* full load: medians over fresh processes */
 	int load_ok[NSIDES];
 	double utime[NSIDES], stime[NSIDES], wall[NSIDES], insns[NSIDES], heap[NSIDES], rss[NSIDES];
