@@ -11,7 +11,8 @@
  * .BTF.ext), sections less than 8 KiB apart in one read; then close. It reads
  * into one buffer kept across calls, so it pays no allocation and no fresh
  * page faults: a floor, not a loader. Inputs are our own generated objects
- * (64-bit, host byte order); anything else is refused, not parsed carefully.
+ * (64-bit, host byte order): anything else is refused, and the header and name
+ * checks keep a damaged file from being read out of bounds.
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -57,7 +58,7 @@ static int used(const Elf64_Shdr *sh, const char *name, const Elf64_Shdr *shdrs,
 
 	if (sh->sh_type == SHT_NOBITS || sh->sh_type == SHT_NULL || !strncmp(name, ".debug", 6))
 		return 0;
-	if (sh->sh_type != SHT_REL || sh->sh_info >= n)
+	if ((sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA) || sh->sh_info >= n)
 		return 1;
 	target = names + shdrs[sh->sh_info].sh_name;
 	return strncmp(target, ".debug", 6) && strcmp(target, ".BTF") && strcmp(target, ".BTF.ext");
@@ -69,20 +70,27 @@ static int read_used(int fd, size_t size)
 	Elf64_Shdr shdrs[MAX_SECS];
 	uint64_t start[MAX_SECS], end[MAX_SECS];
 	const char *names;
+	uint64_t names_size;
 	unsigned n, k = 0;
 	uint8_t *dst;
 
-	if (read_all(fd, &eh, sizeof(eh), 0) || eh.e_shnum > MAX_SECS || eh.e_shstrndx >= eh.e_shnum ||
+	if (read_all(fd, &eh, sizeof(eh), 0) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_shnum > MAX_SECS || eh.e_shstrndx >= eh.e_shnum ||
 	    read_all(fd, shdrs, eh.e_shnum * sizeof(Elf64_Shdr), eh.e_shoff))
 		return -1;
 	n = eh.e_shnum;
-	if (shdrs[eh.e_shstrndx].sh_offset + shdrs[eh.e_shstrndx].sh_size > size)
+	names_size = shdrs[eh.e_shstrndx].sh_size;
+	if (!names_size || names_size > size || shdrs[eh.e_shstrndx].sh_offset > size - names_size)
 		return -1;
 	/* the names, then the runs (together at most the file's size) */
-	dst = room(size + shdrs[eh.e_shstrndx].sh_size);
-	if (!dst || read_all(fd, dst, shdrs[eh.e_shstrndx].sh_size, shdrs[eh.e_shstrndx].sh_offset))
+	dst = room(size + names_size);
+	if (!dst || read_all(fd, dst, names_size, shdrs[eh.e_shstrndx].sh_offset) || dst[names_size - 1])
 		return -1;
 	names = (const char *)dst;
+	for (unsigned i = 0; i < n; i++)
+		if (shdrs[i].sh_name >= names_size)
+			return -1;
 	/* the used extents, in file order (insertion sort: a few dozen sections) */
 	for (unsigned i = 1; i < n; i++) {
 		unsigned j;
@@ -97,13 +105,13 @@ static int read_used(int fd, size_t size)
 		end[j] = shdrs[i].sh_offset + shdrs[i].sh_size;
 		k++;
 	}
-	dst += shdrs[eh.e_shstrndx].sh_size;
+	dst += names_size;
 	for (unsigned i = 0; i < k;) {
 		uint64_t s = start[i], e = end[i];
 
 		for (i++; i < k && start[i] <= e + RUN_GAP; i++)
 			e = end[i] > e ? end[i] : e;
-		if (e > size || (size_t)(dst - buf) + (e - s) > buf_size || read_all(fd, dst, e - s, s))
+		if (s > e || e > size || (size_t)(dst - buf) + (e - s) > buf_size || read_all(fd, dst, e - s, s))
 			return -1;
 		dst += e - s;
 	}
