@@ -13,6 +13,7 @@
  *    process-wide cache on either side, so both run in this process, interleaved
  *    pair by pair (the side that goes first alternates), after one warm-up pair.
  *    A sample repeats the open enough times to last ~2 ms; figures are per open.
+ *    The I/O floor (io_floor.c: the reads, no parse) is sampled the same way after.
  *  - Full load (open + load every program and map + close): each run is a fresh
  *    exec'ed child, because both libraries keep process-wide state (kernel BTF,
  *    feature probes) that would flatter whichever side ran second. Pairs alternate.
@@ -231,15 +232,16 @@ static int measure_open(struct input *in, int runs)
 	}
 	in->open_ratio_cpu = bench_median(rc, runs);
 	in->open_ratio_insns = bench_median(ri, runs);
-	/* The floor, sampled like the opens (after a warm-up call that sizes its buffer). */
+	/* The floor, sampled like the opens (after a warm-up call that sizes its buffer); n/a if it fails. */
+	in->open_floor = -1;
 	if (io_floor(in->path))
-		return -1;
+		return 0;
 	for (int r = 0; r < runs; r++) {
 		double c0 = bench_thread_cpu_us();
 
 		for (int k = 0; k < reps; k++)
 			if (io_floor(in->path))
-				return -1;
+				return 0;
 		rc[r] = (bench_thread_cpu_us() - c0) / reps;
 	}
 	in->open_floor = bench_median(rc, runs);

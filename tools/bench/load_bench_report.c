@@ -123,7 +123,8 @@ static void open_table(struct table *t, int runs)
 			cells[7] = num(c[6], "%.0f", in->open_heap[OURS] / 1024.0);
 			cells[8] = nsides > 1 ? num(c[7], "%.0f", in->open_heap[LIBBPF] / 1024.0) : "-";
 			cells[9] = num(c[8], "%.1f", in->open_floor);
-			cells[10] = nsides > 1 ? ratio(c[9], in->open_cpu[LIBBPF] / in->open_floor) : "-";
+			cells[10] = nsides > 1 && in->open_floor > 0 ? ratio(c[9], in->open_cpu[LIBBPF] / in->open_floor)
+							     : "-";
 		}
 		row(t, cells);
 	}
