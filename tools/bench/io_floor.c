@@ -64,7 +64,7 @@ static int used(const Elf64_Shdr *sh, const char *name, const Elf64_Shdr *shdrs,
 	return strncmp(target, ".debug", 6) && strcmp(target, ".BTF") && strcmp(target, ".BTF.ext");
 }
 
-static int read_used(int fd, size_t size)
+static long read_used(int fd, size_t size)
 {
 	Elf64_Ehdr eh;
 	Elf64_Shdr shdrs[MAX_SECS];
@@ -115,13 +115,14 @@ static int read_used(int fd, size_t size)
 			return -1;
 		dst += e - s;
 	}
-	return 0;
+	return (long)(dst - buf);
 }
 
-__attribute__((noinline)) int io_floor(const char *path)
+__attribute__((noinline)) long io_floor(const char *path)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long got;
 
 	if (fd < 0)
 		return -1;
@@ -130,9 +131,9 @@ __attribute__((noinline)) int io_floor(const char *path)
 		return -1;
 	}
 	if ((size_t)st.st_size <= WHOLE_MAX)
-		err = room(WHOLE_MAX) ? read_all(fd, buf, (size_t)st.st_size, 0) : -1;
+		got = room(WHOLE_MAX) && !read_all(fd, buf, (size_t)st.st_size, 0) ? (long)st.st_size : -1;
 	else
-		err = read_used(fd, (size_t)st.st_size);
+		got = read_used(fd, (size_t)st.st_size);
 	close(fd);
-	return err;
+	return got;
 }

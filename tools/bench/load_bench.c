@@ -232,15 +232,21 @@ static int measure_open(struct input *in, int runs)
 	}
 	in->open_ratio_cpu = bench_median(rc, runs);
 	in->open_ratio_insns = bench_median(ri, runs);
-	/* The floor, sampled like the opens (after a warm-up call that sizes its buffer); n/a if it fails. */
+	/*
+	 * The floor, sampled like the opens (after a warm-up call that sizes its
+	 * buffer); n/a if it fails, or if it read less than the .BTF alone (then it
+	 * would be no floor).
+	 */
 	in->open_floor = -1;
-	if (io_floor(in->path))
+	if (io_floor(in->path) < (long)in->btf_bytes) {
+		fprintf(stderr, "load_bench: %s: the I/O floor read too little; n/a\n", in->path);
 		return 0;
+	}
 	for (int r = 0; r < runs; r++) {
 		double c0 = bench_thread_cpu_us();
 
 		for (int k = 0; k < reps; k++)
-			if (io_floor(in->path))
+			if (io_floor(in->path) < 0)
 				return 0;
 		rc[r] = (bench_thread_cpu_us() - c0) / reps;
 	}

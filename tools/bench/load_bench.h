@@ -14,8 +14,8 @@
 int lb_open(const char *path);
 int lb_load(const char *path, int *progs);
 
-/* The open's I/O floor (io_floor.c): the reads any loader does, no parse. 0 or -1. */
-int io_floor(const char *path);
+/* The open's I/O floor (io_floor.c): the reads any loader does, no parse. Bytes read, or -1. */
+long io_floor(const char *path);
 
 enum side { OURS, LIBBPF, NSIDES };
 extern const int nsides;	/* 2 with libbpf, 1 without */
